@@ -1,0 +1,53 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { identityHeaders } from '../shared/auth';
+import type { SubgraphRuntime } from '../shared/subgraph';
+import type { GatewayContext } from './context';
+
+const DOCUMENT_CACHE_SIZE = 2000;
+
+/**
+ * Executes a subgraph fetch in this process: no HTTP, no JSON round trip. The query planner
+ * sends the same few operation texts again and again, so each is parsed once; they come from
+ * a validated plan, so they are not validated again.
+ */
+export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly documents = new Map<string, DocumentNode>();
+
+  constructor(private readonly schema: GraphQLSchema, private readonly createContext: SubgraphRuntime['createContext']) {}
+
+  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const query = request.query!;
+    let document = this.documents.get(query);
+    if (!document) {
+      document = parse(query);
+      if (this.documents.size >= DOCUMENT_CACHE_SIZE) this.documents.delete(this.documents.keys().next().value!);
+      this.documents.set(query, document);
+    }
+    const result = await execute({
+      schema: this.schema,
+      document,
+      variableValues: request.variables,
+      operationName: request.operationName,
+      contextValue: this.createContext(context.identity ?? null, context.requestId ?? 'internal'),
+    });
+    return { data: result.data as Record<string, unknown> | null | undefined, errors: result.errors?.map((error) => error.toJSON()) };
+  }
+}
+
+/**
+ * Calls a subgraph over HTTP with the caller's identity, signed so the subgraph can trust it.
+ * Node's fetch pools keep-alive connections per origin, which spares a TCP handshake per fetch.
+ */
+export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, private readonly secret: string) {
+    super({ url, fetcher: globalThis.fetch as never });
+  }
+
+  override willSendRequest({ request, context }: { request: { http?: { headers: { set(name: string, value: string): void } } }; context: GatewayContext }) {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    for (const [name, value] of Object.entries(identityHeaders(context.identity ?? null, this.secret))) headers.set(name, value);
+    if (context.requestId) headers.set('x-request-id', context.requestId);
+  }
+}

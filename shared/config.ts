@@ -1,0 +1,94 @@
+import path from 'node:path';
+
+export const SUBGRAPH_NAMES = ['catalog', 'inventory', 'orders', 'routing'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** mysql://user:pass@host:port/prefix — each subgraph gets the database `<prefix>_<subgraph>`. */
+  databaseUrl?: string;
+  redisUrl?: string;
+  adminApiKey?: string;
+  /** Signs the caller identity the gateway forwards to subgraphs over HTTP. */
+  internalSecret?: string;
+  /** Subgraph URLs for the scaled-out topology; none set means embedded. */
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  demo: boolean;
+  production: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  reservationSweepMs: number;
+  outboxPollMs: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name} must be 1/0 or true/false, got "${raw}"`);
+}
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+
+/** Reads and validates every setting at start, so a bad value fails loudly before anything runs. */
+export function loadConfig(env: Env = process.env): Config {
+  const subgraphUrls: Config['subgraphUrls'] = {};
+  for (const name of SUBGRAPH_NAMES) {
+    const value = url(env, `${name.toUpperCase()}_URL`, ['http:', 'https:']);
+    if (value) subgraphUrls[name] = value;
+  }
+  const logLevel = (env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+  const internalSecret = env.INTERNAL_SECRET || undefined;
+  if (internalSecret !== undefined && internalSecret.length < 16) {
+    throw new ConfigError('INTERNAL_SECRET must be at least 16 characters');
+  }
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    databaseUrl: url(env, 'DATABASE_URL', ['mysql:']),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    adminApiKey: env.ADMIN_API_KEY || undefined,
+    internalSecret,
+    subgraphUrls,
+    demo: flag(env, 'DEMO', true),
+    production: env.NODE_ENV === 'production',
+    logLevel,
+    reservationSweepMs: integer(env, 'RESERVATION_SWEEP_MS', 1000, 10, 3_600_000),
+    outboxPollMs: integer(env, 'OUTBOX_POLL_MS', 500, 10, 60_000),
+  };
+}

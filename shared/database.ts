@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type EntityManager, type MixedList } from 'typeorm';
+import type { Config } from './config';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export interface DatabaseSpec {
+  /** The owning subgraph (or `gateway`): names the SQLite file or the MySQL database. */
+  name: string;
+  entities: MixedList<Function>;
+  migrations: MixedList<Function>;
+}
+
+const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+
+/**
+ * One subgraph's database. Writes go through `transaction`; reads through `manager`.
+ *
+ * SQLite (embedded): better-sqlite3 is one synchronous connection, so TypeORM would interleave
+ * two concurrent transactions on it. Transactions are therefore run one after another on the
+ * writer connection, while reads use a second connection that, in WAL mode, sees only
+ * committed data. This queue only serialises use of the single connection; correctness of a
+ * hold still comes from the conditional statements inside the transaction.
+ * MySQL: a connection pool; transactions run concurrently and are retried on deadlock.
+ */
+export class Database {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    readonly dialect: Dialect,
+    readonly writer: DataSource,
+    private readonly reader: DataSource,
+  ) {}
+
+  get manager(): EntityManager {
+    return this.reader.manager;
+  }
+
+  /** Plain read query with `?` placeholders (both dialects accept them). */
+  query<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.reader.query(sql, params);
+  }
+
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect === 'sqlite') {
+      const run = this.queue.then(() => this.writer.transaction(work));
+      this.queue = run.catch(() => undefined);
+      return run;
+    }
+    return this.withDeadlockRetry(() => this.writer.transaction('READ COMMITTED', work));
+  }
+
+  private async withDeadlockRetry<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ??
+          (error as { code?: string }).code;
+        if (!code || !MYSQL_RETRYABLE.has(code) || tries >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * tries));
+      }
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.reader.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
+    if (this.writer.isInitialized) await this.writer.destroy();
+  }
+}
+
+export function mysqlDatabaseName(databaseUrl: string, name: string): string {
+  const prefix = decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, '')) || 'stock';
+  return `${prefix}_${name}`;
+}
+
+async function ensureMysqlDatabase(databaseUrl: string, database: string): Promise<void> {
+  const mysql = await import('mysql2/promise');
+  const url = new URL(databaseUrl);
+  url.pathname = '/';
+  const connection = await mysql.createConnection({ uri: url.toString() });
+  try {
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
+  } finally {
+    await connection.end();
+  }
+}
+
+/** Opens (and migrates) a subgraph's database: SQLite under DATA_DIR, or MySQL when DATABASE_URL is set. */
+export async function openDatabase(
+  config: Pick<Config, 'dataDir' | 'databaseUrl'>,
+  spec: DatabaseSpec,
+): Promise<Database> {
+  const common = { entities: spec.entities, migrations: spec.migrations, logging: false as const };
+  if (config.databaseUrl) {
+    const database = mysqlDatabaseName(config.databaseUrl, spec.name);
+    await ensureMysqlDatabase(config.databaseUrl, database);
+    const url = new URL(config.databaseUrl);
+    url.pathname = `/${database}`;
+    const source = new DataSource({
+      ...common,
+      type: 'mysql',
+      url: url.toString(),
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: false,
+      poolSize: 20,
+      migrationsTransactionMode: 'each',
+    });
+    await source.initialize();
+    await source.runMigrations();
+    return new Database(spec.name, 'mysql', source, source);
+  }
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const file = path.join(config.dataDir, `${spec.name}.sqlite`);
+  const prepareDatabase = (db: any) => {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+  };
+  const writer = new DataSource({ ...common, type: 'better-sqlite3', database: file, prepareDatabase });
+  await writer.initialize();
+  await writer.runMigrations({ transaction: 'each' });
+  const reader = new DataSource({ ...common, migrations: [], type: 'better-sqlite3', database: file, prepareDatabase });
+  await reader.initialize();
+  return new Database(spec.name, 'sqlite', writer, reader);
+}
+
+/** Runs a write inside the caller's transaction and returns how many rows it changed. */
+export async function execute(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
+  if (!em.queryRunner) throw new Error('execute() must run inside a transaction');
+  const result = await em.queryRunner.query(sql, params, true);
+  return Number(result.affected ?? 0);
+}
+
+/** `?, ?, ?` for an IN list. */
+export const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
+
+/** Inserts a row unless its primary key exists, in either dialect. */
+export function insertIgnore(dialect: Dialect, table: string, columns: string[]): string {
+  const verb = dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+  return `${verb} INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns)})`;
+}
+
+/** Inserts one row inside the caller's transaction and returns its generated id. */
+export async function insertReturningId(em: EntityManager, sql: string, params: unknown[]): Promise<number> {
+  if (!em.queryRunner) throw new Error('insertReturningId() must run inside a transaction');
+  const result = await em.queryRunner.query(sql, params, true);
+  const raw = result.raw as { insertId?: number } | number | bigint;
+  return Number(typeof raw === 'object' && raw !== null ? raw.insertId : raw);
+}
+
+/** Anything that runs SQL: a Database for reads, an EntityManager inside a transaction. */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<any[]>;
+}

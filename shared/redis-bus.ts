@@ -1,0 +1,127 @@
+import Redis from 'ioredis';
+import type { BusEvent, EventBus, EventHandler } from './event-bus';
+import type { Logger } from './logger';
+
+const STREAM_PREFIX = 'stock:events:';
+const MAX_LEN = 1_000_000;
+/** An event left unacknowledged this long by a consumer is taken over by another one. */
+const CLAIM_IDLE_MS = 15_000;
+
+const stream = (topic: string) => `${STREAM_PREFIX}${topic}`;
+
+/**
+ * The scaled-out bus on Redis Streams: one stream per topic, one consumer group per consuming
+ * subgraph, acknowledgement after the handler succeeds, and pending events of a dead consumer
+ * claimed by a live one. Consumers are idempotent, so redelivery never applies an event twice.
+ */
+export class RedisBus implements EventBus {
+  private readonly publisher: Redis;
+  private readonly readers: Redis[] = [];
+  private closed = false;
+  private readonly consumerName = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(private readonly url: string, private readonly logger: Logger) {
+    this.publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  }
+
+  async publish(events: BusEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.publisher.pipeline();
+    for (const event of events) {
+      pipeline.xadd(stream(event.topic), 'MAXLEN', '~', String(MAX_LEN), '*', 'e', JSON.stringify(event));
+    }
+    const results = await pipeline.exec();
+    const failed = results?.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  async consume(group: string, topics: string[], handler: EventHandler): Promise<void> {
+    const reader = this.reader();
+    for (const topic of topics) {
+      try {
+        await reader.xgroup('CREATE', stream(topic), group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (!String(error).includes('BUSYGROUP')) throw error;
+      }
+    }
+    void this.consumeLoop(reader, group, topics, handler);
+  }
+
+  private async consumeLoop(reader: Redis, group: string, topics: string[], handler: EventHandler) {
+    const streams = topics.map(stream);
+    let lastClaim = 0;
+    while (!this.closed) {
+      try {
+        if (Date.now() - lastClaim > CLAIM_IDLE_MS / 3) {
+          lastClaim = Date.now();
+          for (const key of streams) {
+            const claimed = (await reader.xautoclaim(key, group, this.consumerName, CLAIM_IDLE_MS, '0', 'COUNT', 100)) as [string, [string, string[]][]];
+            await this.handleEntries(reader, group, key, claimed[1], handler);
+          }
+        }
+        const response = (await reader.xreadgroup(
+          'GROUP', group, this.consumerName, 'COUNT', 100, 'BLOCK', 1000,
+          'STREAMS', ...streams, ...streams.map(() => '>'),
+        )) as [string, [string, string[]][]][] | null;
+        for (const [key, entries] of response ?? []) {
+          await this.handleEntries(reader, group, key, entries, handler);
+        }
+      } catch (error) {
+        if (this.closed) return;
+        this.logger.error('event consumer failed; retrying', { group, error: String(error) });
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async handleEntries(reader: Redis, group: string, key: string, entries: [string, string[]][], handler: EventHandler) {
+    for (const [entryId, fields] of entries) {
+      if (!fields) continue;
+      const event = JSON.parse(fields[1]) as BusEvent;
+      // Unacknowledged on failure: it stays pending and is claimed again later.
+      await handler(event);
+      await reader.xack(key, group, entryId);
+    }
+  }
+
+  listen(topics: string[], handler: EventHandler): () => void {
+    const reader = this.reader();
+    let active = true;
+    const streams = topics.map(stream);
+    void (async () => {
+      const ids = streams.map(() => '$');
+      while (active && !this.closed) {
+        try {
+          const response = (await reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', ...streams, ...ids)) as
+            | [string, [string, string[]][]][]
+            | null;
+          for (const [key, entries] of response ?? []) {
+            for (const [entryId, fields] of entries) {
+              ids[streams.indexOf(key)] = entryId;
+              await handler(JSON.parse(fields[1]) as BusEvent).catch(() => undefined);
+            }
+          }
+        } catch (error) {
+          if (!active || this.closed) return;
+          this.logger.warn('event listener failed; retrying', { error: String(error) });
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
+    })();
+    return () => {
+      active = false;
+    };
+  }
+
+  private reader(): Redis {
+    const reader = new Redis(this.url, { maxRetriesPerRequest: null });
+    this.readers.push(reader);
+    return reader;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const reader of this.readers) reader.disconnect();
+    await this.publisher.quit().catch(() => undefined);
+  }
+}

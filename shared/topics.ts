@@ -1,0 +1,14 @@
+/**
+ * The event topics subgraphs exchange: the one contract between them besides the graph.
+ * Payloads are plain JSON; each consumer keeps its own copy of what it needs.
+ */
+export const TOPICS = {
+  /** catalog → `{ code, title, components: [{ sku, quantity }] }` */
+  skuUpserted: 'catalog.sku-upserted',
+  /** catalog → `{ channel, externalId, sku, unitsPerListing }` */
+  listingUpserted: 'catalog.listing-upserted',
+  /** inventory → `{ code, name, locations, bufferUnits, paused }` */
+  channelUpserted: 'inventory.channel-upserted',
+  /** inventory → `{ cursor, channel, sku, available, at }` */
+  availabilityChanged: 'inventory.availability-changed',
+} as const;

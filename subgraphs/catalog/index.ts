@@ -1,0 +1,43 @@
+import type { SubgraphDeps } from '../../shared/runtime';
+import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
+import { openDatabase } from '../../shared/database';
+import { OutboxRelay } from '../../shared/outbox';
+import { consumeCatalogEvents } from './events/consumers';
+import { createCatalogContext, type CatalogContext } from './graphql/context';
+import { ListingResolver } from './graphql/listing-resolver';
+import { SkuResolver, skuReference } from './graphql/sku-resolver';
+import { BundleComponent, Channel } from './graphql/types';
+import { CatalogStore } from './store/catalog-store';
+import { ChannelRefRow, ListingRow, SkuComponentRow, SkuRow } from './store/entities';
+import { catalogMigrations } from './store/migrations';
+
+export const buildCatalogSchema = () =>
+  buildSubgraph({
+    resolvers: [SkuResolver, ListingResolver],
+    orphanedTypes: [BundleComponent, Channel],
+    referenceResolvers: { Sku: skuReference },
+  });
+
+export async function createCatalog(deps: SubgraphDeps): Promise<SubgraphRuntime<CatalogContext>> {
+  const { schema } = await buildCatalogSchema();
+  const db = await openDatabase(deps.config, {
+    name: 'catalog',
+    entities: [SkuRow, SkuComponentRow, ChannelRefRow, ListingRow],
+    migrations: catalogMigrations,
+  });
+  const relay = new OutboxRelay(db, deps.bus, 'catalog', deps.logger);
+  const store = new CatalogStore(db, relay);
+  await consumeCatalogEvents(deps.bus, db, store);
+  relay.start(deps.config.outboxPollMs);
+  await relay.flush();
+  return {
+    name: 'catalog',
+    schema,
+    db,
+    createContext: (identity, requestId) => createCatalogContext(store, identity, requestId),
+    stop: async () => {
+      relay.stop();
+      await db.close();
+    },
+  };
+}

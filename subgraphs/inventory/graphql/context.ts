@@ -1,0 +1,44 @@
+import DataLoader from 'dataloader';
+import type { Identity } from '../../../shared/auth';
+import type { ChangeStream } from '../events/change-stream';
+import type { AvailabilityReader } from '../store/availability-reader';
+import type { EventRecorder } from '../store/event-recorder';
+import type { ReservationStore } from '../store/reservation-store';
+import type { LocationInput, SetupStore } from '../store/setup-store';
+import type { ChannelRule } from '../domain/availability';
+import { loadChannelRules } from '../store/catalog-copy';
+import type { Database } from '../../../shared/database';
+
+export interface InventoryServices {
+  db: Database;
+  setup: SetupStore;
+  events: EventRecorder;
+  reservations: ReservationStore;
+  reader: AvailabilityReader;
+  changes: ChangeStream;
+}
+
+export interface InventoryContext extends InventoryServices {
+  identity: Identity | null;
+  requestId: string;
+  availabilityLoader: DataLoader<{ channel: string; sku: string }, number, string>;
+  channelLoader: DataLoader<string, (ChannelRule & { name: string }) | null>;
+  locationLoader: DataLoader<string, LocationInput | null>;
+}
+
+export function createInventoryContext(services: InventoryServices, identity: Identity | null, requestId: string): InventoryContext {
+  return {
+    ...services,
+    identity,
+    requestId,
+    availabilityLoader: new DataLoader((keys) => services.reader.availability(keys), { cacheKeyFn: (key) => `${key.channel}|${key.sku}` }),
+    channelLoader: new DataLoader(async (codes) => {
+      const rules = await loadChannelRules(services.db, codes);
+      return codes.map((code) => rules.get(code) ?? null);
+    }),
+    locationLoader: new DataLoader(async (codes) => {
+      const found = await services.setup.locations(codes);
+      return codes.map((code) => found.get(code) ?? null);
+    }),
+  };
+}

@@ -1,0 +1,26 @@
+import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { assertChannel } from '../../../shared/auth';
+import type { AvailabilityChange as Change } from '../store/availability-feed';
+import type { InventoryContext } from './context';
+import { AvailabilityChange, Channel } from './types';
+
+@Resolver()
+export class AvailabilitySubscriptionResolver {
+  @Authorized('availability:read')
+  @Subscription(() => AvailabilityChange, {
+    description: 'Every change of availability on the channel, for every cause. `after` replays what a reconnecting client missed.',
+    subscribe: ({ args, context }) => {
+      const ctx = context as InventoryContext;
+      assertChannel(ctx.identity, args.channel);
+      return ctx.changes.subscribe({ channel: args.channel, skus: args.skus, after: args.after });
+    },
+  })
+  availabilityChanged(
+    @Root() change: Change,
+    @Arg('channel', () => ID) _channel: string,
+    @Arg('skus', () => [ID], { nullable: true }) _skus?: string[] | null,
+    @Arg('after', () => ID, { nullable: true }) _after?: string | null,
+  ): AvailabilityChange {
+    return { sku: { code: change.sku }, channel: { code: change.channel } as Channel, available: change.available, cursor: change.cursor, at: new Date(change.at) };
+  }
+}

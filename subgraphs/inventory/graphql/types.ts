@@ -1,0 +1,164 @@
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { EVENT_TYPES } from '../domain/inventory-event';
+import { ALERT_KINDS } from '../store/alert-store';
+import { LOCATION_KINDS } from '../store/setup-store';
+
+const enumOf = <T extends readonly string[]>(values: T) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T[number]]: K };
+
+export const LocationKind = enumOf(LOCATION_KINDS);
+registerEnumType(LocationKind, { name: 'LocationKind' });
+export const InventoryEventType = enumOf(EVENT_TYPES);
+registerEnumType(InventoryEventType, { name: 'InventoryEventType' });
+export const ReservationStatus = enumOf(['ACTIVE', 'CONFIRMED', 'RELEASED', 'EXPIRED'] as const);
+registerEnumType(ReservationStatus, { name: 'ReservationStatus' });
+export const AlertKind = enumOf(ALERT_KINDS);
+registerEnumType(AlertKind, { name: 'AlertKind' });
+
+@Directive('@key(fields: "code")')
+@ObjectType()
+export class Sku {
+  @Field(() => ID) code!: string;
+}
+
+@Directive('@key(fields: "code")')
+@ObjectType({ description: 'A place that holds stock: warehouse, store, 3PL or marketplace fulfilment centre.' })
+export class Location {
+  @Field(() => ID) code!: string;
+  @Field() name!: string;
+  @Field(() => LocationKind) kind!: keyof typeof LocationKind;
+  @Field({ description: 'ISO 3166-1 alpha-2' }) country!: string;
+  @Field(() => String, { nullable: true }) postalCode?: string | null;
+}
+
+@Directive('@key(fields: "code")')
+@ObjectType({ description: 'A sales channel and the stock rules it sells under.' })
+export class Channel {
+  @Field(() => ID) code!: string;
+  @Field() name!: string;
+  @Field(() => [Location], { description: 'Locations whose stock this channel may sell, in preference order.' }) locations!: Location[];
+  @Field(() => Int) bufferUnits!: number;
+  @Field() paused!: boolean;
+}
+
+@ObjectType()
+export class StockLevel {
+  @Field(() => Sku) sku!: Sku;
+  @Field(() => Location) location!: Location;
+  @Field(() => Int) onHand!: number;
+  @Field(() => Int, { description: 'onHand - committed - reserved - damaged - qualityControl - safetyStock, never below 0' }) available!: number;
+  @Field(() => Int) committed!: number;
+  @Field(() => Int) reserved!: number;
+  @Field(() => Int) damaged!: number;
+  @Field(() => Int) qualityControl!: number;
+  @Field(() => Int) safetyStock!: number;
+  @Field(() => Int) incoming!: number;
+}
+
+@ObjectType()
+export class Incoming {
+  @Field(() => Int) quantity!: number;
+  @Field(() => Date) expectedAt!: Date;
+}
+
+@ObjectType()
+export class Availability {
+  @Field(() => Sku) sku!: Sku;
+  @Field(() => Channel) channel!: Channel;
+  @Field(() => Int, { description: 'What this channel may sell now, never negative.' }) available!: number;
+}
+
+@ObjectType()
+export class ReservationLine {
+  @Field(() => Sku) sku!: Sku;
+  @Field(() => Int) quantity!: number;
+}
+
+@ObjectType()
+export class Reservation {
+  @Field(() => ID) id!: string;
+  @Field(() => Channel) channel!: Channel;
+  @Field(() => ReservationStatus) status!: keyof typeof ReservationStatus;
+  @Field(() => Date) expiresAt!: Date;
+  @Field(() => [ReservationLine]) lines!: ReservationLine[];
+}
+
+@ObjectType()
+export class RejectedEvent {
+  @Field(() => ID) idempotencyKey!: string;
+  @Field() code!: string;
+  @Field() message!: string;
+}
+
+@ObjectType()
+export class RecordEventsResult {
+  @Field(() => Int) applied!: number;
+  @Field(() => Int) duplicates!: number;
+  @Field(() => [RejectedEvent]) rejected!: RejectedEvent[];
+}
+
+@ObjectType()
+export class Alert {
+  @Field(() => ID) id!: string;
+  @Field(() => AlertKind) kind!: keyof typeof AlertKind;
+  @Field(() => Sku, { nullable: true }) sku?: Sku | null;
+  @Field(() => Channel, { nullable: true }) channel?: Channel | null;
+  @Field(() => Location, { nullable: true }) location?: Location | null;
+  @Field() message!: string;
+  @Field(() => Date) raisedAt!: Date;
+  @Field(() => Date, { nullable: true }) resolvedAt?: Date | null;
+}
+
+@ObjectType()
+export class AvailabilityChange {
+  @Field(() => Sku) sku!: Sku;
+  @Field(() => Channel) channel!: Channel;
+  @Field(() => Int) available!: number;
+  @Field(() => ID, { description: 'Pass as `after` to resume from this change.' }) cursor!: string;
+  @Field(() => Date) at!: Date;
+}
+
+@InputType()
+export class UpsertLocationInput {
+  @Field(() => ID) code!: string;
+  @Field() name!: string;
+  @Field(() => LocationKind) kind!: keyof typeof LocationKind;
+  @Field() country!: string;
+  @Field(() => String, { nullable: true }) postalCode?: string | null;
+}
+
+@InputType()
+export class UpsertChannelInput {
+  @Field(() => ID) code!: string;
+  @Field() name!: string;
+  @Field(() => [ID]) locations!: string[];
+  @Field(() => Int, { nullable: true, defaultValue: 0 }) bufferUnits?: number | null;
+  @Field(() => Boolean, { nullable: true, defaultValue: false }) paused?: boolean | null;
+}
+
+@InputType()
+export class InventoryEventInput {
+  @Field(() => ID) idempotencyKey!: string;
+  @Field() source!: string;
+  @Field(() => InventoryEventType) type!: keyof typeof InventoryEventType;
+  @Field(() => ID) sku!: string;
+  @Field(() => ID) location!: string;
+  @Field(() => Int) quantity!: number;
+  @Field(() => Int, { nullable: true }) damagedQuantity?: number | null;
+  @Field(() => Date) occurredAt!: Date;
+  @Field(() => Date, { nullable: true }) expectedAt?: Date | null;
+  @Field(() => String, { nullable: true }) reason?: string | null;
+}
+
+@InputType()
+export class ReservationLineInput {
+  @Field(() => ID) sku!: string;
+  @Field(() => Int) quantity!: number;
+}
+
+@InputType()
+export class ReserveInput {
+  @Field(() => ID) channel!: string;
+  @Field(() => [ReservationLineInput]) lines!: ReservationLineInput[];
+  @Field(() => Int, { nullable: true, defaultValue: 600 }) ttlSeconds?: number | null;
+  @Field(() => ID) idempotencyKey!: string;
+}

@@ -1,0 +1,70 @@
+import { openDatabase } from '../../shared/database';
+import { OutboxRelay } from '../../shared/outbox';
+import type { SubgraphDeps } from '../../shared/runtime';
+import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
+import { ChangeStream } from './events/change-stream';
+import { consumeInventoryEvents } from './events/consumers';
+import { AlertResolver } from './graphql/alert-resolver';
+import { AvailabilityResolver } from './graphql/availability-resolver';
+import { createInventoryContext, type InventoryContext, type InventoryServices } from './graphql/context';
+import { LocationResolver } from './graphql/location-resolver';
+import { ReservationResolver } from './graphql/reservation-resolver';
+import { ChannelResolver, channelReference, locationReference } from './graphql/setup-resolver';
+import { SkuStockResolver, skuReference } from './graphql/stock-resolver';
+import { AvailabilitySubscriptionResolver } from './graphql/subscription-resolver';
+import { AvailabilityReader } from './store/availability-reader';
+import { EventRecorder } from './store/event-recorder';
+import { inventoryMigrations } from './store/migrations';
+import { ReservationStore } from './store/reservation-store';
+import { SetupStore } from './store/setup-store';
+
+export const buildInventorySchema = () =>
+  buildSubgraph({
+    resolvers: [ChannelResolver, LocationResolver, SkuStockResolver, AvailabilityResolver, ReservationResolver, AlertResolver, AvailabilitySubscriptionResolver],
+    referenceResolvers: { Sku: skuReference, Channel: channelReference, Location: locationReference },
+  });
+
+export interface InventoryRuntime extends SubgraphRuntime<InventoryContext> {
+  services: InventoryServices;
+}
+
+export async function createInventory(deps: SubgraphDeps): Promise<InventoryRuntime> {
+  const { schema } = await buildInventorySchema();
+  const db = await openDatabase(deps.config, { name: 'inventory', entities: [], migrations: inventoryMigrations });
+  const relay = new OutboxRelay(db, deps.bus, 'inventory', deps.logger);
+  const services: InventoryServices = {
+    db,
+    setup: new SetupStore(db, relay),
+    events: new EventRecorder(db, relay),
+    reservations: new ReservationStore(db, relay),
+    reader: new AvailabilityReader(db),
+    changes: new ChangeStream(db, deps.bus),
+  };
+  services.changes.start();
+  await consumeInventoryEvents(deps.bus, db, relay);
+  relay.start(deps.config.outboxPollMs);
+  await relay.flush();
+  // Lapsed holds already stop counting when read; the sweeper makes them EXPIRED and tells subscribers.
+  let sweeping = false;
+  const sweeper = setInterval(() => {
+    if (sweeping) return;
+    sweeping = true;
+    services.reservations.expireDue()
+      .catch((error) => deps.logger.error('reservation sweep failed', { error: String(error) }))
+      .finally(() => { sweeping = false; });
+  }, deps.config.reservationSweepMs);
+  sweeper.unref();
+  return {
+    name: 'inventory',
+    schema,
+    db,
+    services,
+    createContext: (identity, requestId) => createInventoryContext(services, identity, requestId),
+    stop: async () => {
+      clearInterval(sweeper);
+      services.changes.stop();
+      relay.stop();
+      await db.close();
+    },
+  };
+}

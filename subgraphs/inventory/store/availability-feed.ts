@@ -1,0 +1,61 @@
+import type { EntityManager } from 'typeorm';
+import { insertReturningId, placeholders, type Dialect } from '../../../shared/database';
+import { enqueue } from '../../../shared/outbox';
+import { TOPICS } from '../../../shared/topics';
+import { availabilityFor } from '../domain/channel-availability';
+import { loadChannelRules, loadCompositions } from './catalog-copy';
+import { loadStock } from './stock-store';
+
+export interface AvailabilityChange {
+  cursor: string;
+  channel: string;
+  sku: string;
+  available: number;
+  at: string;
+}
+
+/**
+ * Inside the transaction that changed stock or rules: recomputes the availability of the given
+ * SKUs (and every bundle made of them) on every channel, and for each value that moved appends
+ * to the change log, whose id is the stream cursor, and to the outbox. Subscribers and channel
+ * connectors therefore hear every change, from any cause, exactly when it commits.
+ */
+export async function publishAvailability(em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[]): Promise<AvailabilityChange[]> {
+  if (skus.length === 0) return [];
+  const compositions = await loadCompositions(em, skus);
+  const targets = new Set(skus);
+  for (const sku of skus) for (const bundle of compositions.bundlesOf.get(sku) ?? []) targets.add(bundle);
+  const simple = new Set<string>();
+  for (const sku of targets) {
+    const parts = compositions.components.get(sku);
+    if (parts?.length) parts.forEach((part) => simple.add(part.sku));
+    else simple.add(sku);
+  }
+  const [{ stock }, rules] = await Promise.all([loadStock(em, dialect, [...simple]), loadChannelRules(em, channels)]);
+  const targetList = [...targets].sort();
+  const previous = await em.query(
+    `SELECT channel_code, sku_code, available FROM availability_state WHERE sku_code IN (${placeholders(targetList)})`,
+    targetList,
+  );
+  const last = new Map(previous.map((row) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
+  const changes: AvailabilityChange[] = [];
+  const at = new Date().toISOString();
+  for (const rule of rules.values()) {
+    const values = availabilityFor(rule, targetList, stock, compositions.components);
+    for (const [sku, available] of values) {
+      const key = `${rule.code}|${sku}`;
+      const before = last.get(key);
+      if (before === available || (before === undefined && available === 0)) continue;
+      const cursor = await insertReturningId(em, 'INSERT INTO availability_log (channel_code, sku_code, available, at) VALUES (?, ?, ?, ?)', [rule.code, sku, available, at]);
+      if (before === undefined) {
+        await em.query('INSERT INTO availability_state (channel_code, sku_code, available, last_cursor) VALUES (?, ?, ?, ?)', [rule.code, sku, available, cursor]);
+      } else {
+        await em.query('UPDATE availability_state SET available = ?, last_cursor = ? WHERE channel_code = ? AND sku_code = ?', [available, cursor, rule.code, sku]);
+      }
+      const change = { cursor: String(cursor), channel: rule.code, sku, available, at };
+      changes.push(change);
+      await enqueue(em, TOPICS.availabilityChanged, `availability:${rule.code}:${sku}`, change);
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,70 @@
+import type { EntityManager } from 'typeorm';
+import { placeholders, type Queryable } from '../../../shared/database';
+import type { ChannelRule, ComponentLine } from '../domain/availability';
+
+/** Channel rules keyed by code, each with its locations in preference order. */
+export async function loadChannelRules(q: Queryable, codes?: readonly string[]): Promise<Map<string, ChannelRule & { name: string }>> {
+  const filter = codes ? ` WHERE c.code IN (${placeholders(codes)})` : '';
+  if (codes && codes.length === 0) return new Map();
+  const rows = await q.query(
+    `SELECT c.code, c.name, c.buffer_units, c.paused, cl.location_code, cl.preference FROM channel c
+     LEFT JOIN channel_location cl ON cl.channel_code = c.code${filter} ORDER BY c.code, cl.preference`,
+    codes ? [...codes] : [],
+  );
+  const rules = new Map<string, ChannelRule & { name: string }>();
+  for (const row of rows) {
+    if (!rules.has(row.code)) {
+      rules.set(row.code, { code: row.code, name: row.name, bufferUnits: Number(row.buffer_units), paused: Boolean(Number(row.paused)), locations: [] });
+    }
+    if (row.location_code) rules.get(row.code)!.locations.push(row.location_code);
+  }
+  return rules;
+}
+
+export interface Compositions {
+  /** bundle → its components; absent for a simple SKU. */
+  components: Map<string, ComponentLine[]>;
+  /** component → the bundles that contain it. */
+  bundlesOf: Map<string, string[]>;
+}
+
+/** The bundle structure around the given SKUs: their own components and the bundles they are part of. */
+export async function loadCompositions(q: Queryable, skus: readonly string[]): Promise<Compositions> {
+  const components = new Map<string, ComponentLine[]>();
+  const bundlesOf = new Map<string, string[]>();
+  if (skus.length === 0) return { components, bundlesOf };
+  const direct = await q.query(
+    `SELECT bundle_code, component_code, quantity FROM bundle_component
+     WHERE bundle_code IN (${placeholders(skus)}) OR component_code IN (${placeholders(skus)})`,
+    [...skus, ...skus],
+  );
+  const bundles = [...new Set(direct.map((row) => row.bundle_code as string))];
+  const rows = bundles.length
+    ? await q.query(`SELECT bundle_code, component_code, quantity FROM bundle_component WHERE bundle_code IN (${placeholders(bundles)}) ORDER BY bundle_code, component_code`, bundles)
+    : [];
+  for (const row of rows) {
+    if (!components.has(row.bundle_code)) components.set(row.bundle_code, []);
+    components.get(row.bundle_code)!.push({ sku: row.component_code, quantity: Number(row.quantity) });
+    if (!bundlesOf.has(row.component_code)) bundlesOf.set(row.component_code, []);
+    bundlesOf.get(row.component_code)!.push(row.bundle_code);
+  }
+  return { components, bundlesOf };
+}
+
+export async function knownSkus(q: Queryable, skus: readonly string[]): Promise<Set<string>> {
+  if (skus.length === 0) return new Set();
+  const rows = await q.query(`SELECT code FROM sku_ref WHERE code IN (${placeholders(skus)})`, [...skus]);
+  return new Set(rows.map((row) => row.code as string));
+}
+
+/** Applies a catalog SKU event to inventory's copy: the SKU exists, with this composition. */
+export async function saveSkuCopy(em: EntityManager, sku: { code: string; components: ComponentLine[] }): Promise<void> {
+  const now = new Date().toISOString();
+  const exists = await em.query('SELECT code FROM sku_ref WHERE code = ?', [sku.code]);
+  if (exists.length) await em.query('UPDATE sku_ref SET updated_at = ? WHERE code = ?', [now, sku.code]);
+  else await em.query('INSERT INTO sku_ref (code, updated_at) VALUES (?, ?)', [sku.code, now]);
+  await em.query('DELETE FROM bundle_component WHERE bundle_code = ?', [sku.code]);
+  for (const line of sku.components) {
+    await em.query('INSERT INTO bundle_component (bundle_code, component_code, quantity) VALUES (?, ?, ?)', [sku.code, line.sku, line.quantity]);
+  }
+}

@@ -1,0 +1,98 @@
+import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { CreateOutbox1700000000000 } from '../../../shared/outbox';
+
+const code = (name: string, primary = false) => ({ name, type: 'varchar', length: '100', isPrimary: primary });
+const int = (name: string) => ({ name, type: 'integer', default: 0 });
+const time = (name: string, nullable = false) => ({ name, type: 'varchar', length: '30', isNullable: nullable });
+const BUCKET_COLUMNS = ['on_hand', 'committed', 'reserved', 'damaged', 'quality_control', 'safety_stock', 'incoming'];
+
+export class CreateInventory1700000000001 implements MigrationInterface {
+  name = 'CreateInventory1700000000001';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(new Table({
+      name: 'location',
+      columns: [code('code', true), { name: 'name', type: 'varchar', length: '200' }, { name: 'kind', type: 'varchar', length: '40' },
+        { name: 'country', type: 'varchar', length: '2' }, { name: 'postal_code', type: 'varchar', length: '20', isNullable: true }, time('updated_at')],
+    }));
+    await runner.createTable(new Table({
+      name: 'channel',
+      columns: [code('code', true), { name: 'name', type: 'varchar', length: '200' }, int('buffer_units'), int('paused'), time('updated_at')],
+    }));
+    await runner.createTable(new Table({
+      name: 'channel_location',
+      columns: [code('channel_code', true), code('location_code', true), int('preference')],
+    }));
+    await runner.createTable(new Table({
+      name: 'sku_ref',
+      columns: [code('code', true), time('updated_at')],
+    }));
+    await runner.createTable(new Table({
+      name: 'bundle_component',
+      columns: [code('bundle_code', true), code('component_code', true), int('quantity')],
+      indices: [{ columnNames: ['component_code'] }],
+    }));
+    await runner.createTable(new Table({
+      name: 'stock_level',
+      columns: [code('sku_code', true), code('location_code', true), ...BUCKET_COLUMNS.map(int), time('last_count_at', true), time('updated_at')],
+    }));
+    await runner.createTable(new Table({
+      name: 'ledger_entry',
+      columns: [
+        { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+        code('sku_code'), code('location_code'), { name: 'event_type', type: 'varchar', length: '30' },
+        { name: 'reason', type: 'varchar', length: '500', isNullable: true }, { name: 'source', type: 'varchar', length: '100' },
+        { name: 'idempotency_key', type: 'varchar', length: '200' }, time('occurred_at'), time('recorded_at'),
+        ...BUCKET_COLUMNS.map((column) => int(`d_${column}`)), ...BUCKET_COLUMNS.map(int),
+      ],
+      indices: [{ columnNames: ['sku_code', 'location_code', 'id'] }],
+    }));
+    await runner.createTable(new Table({
+      name: 'inventory_event',
+      columns: [{ name: 'source', type: 'varchar', length: '100', isPrimary: true }, { name: 'idempotency_key', type: 'varchar', length: '200', isPrimary: true },
+        { name: 'payload_hash', type: 'varchar', length: '64' }, { name: 'outcome', type: 'varchar', length: '30' }, time('recorded_at')],
+    }));
+    await runner.createTable(new Table({
+      name: 'reservation',
+      columns: [{ name: 'id', type: 'varchar', length: '36', isPrimary: true }, code('channel_code'), { name: 'idempotency_key', type: 'varchar', length: '200' },
+        { name: 'payload_hash', type: 'varchar', length: '64' }, { name: 'status', type: 'varchar', length: '20' }, time('expires_at'), time('created_at'), time('updated_at')],
+      uniques: [{ columnNames: ['channel_code', 'idempotency_key'] }],
+      indices: [{ columnNames: ['status', 'expires_at'] }],
+    }));
+    await runner.createTable(new Table({
+      name: 'reservation_line',
+      columns: [{ name: 'reservation_id', type: 'varchar', length: '36', isPrimary: true }, int('line_no'), code('sku_code', true), int('quantity')],
+    }));
+    await runner.createTable(new Table({
+      name: 'reservation_allocation',
+      columns: [{ name: 'reservation_id', type: 'varchar', length: '36', isPrimary: true }, code('sku_code', true), code('location_code', true), int('quantity')],
+      indices: [{ columnNames: ['sku_code', 'location_code'] }],
+    }));
+    await runner.createTable(new Table({
+      name: 'availability_state',
+      columns: [code('channel_code', true), code('sku_code', true), int('available'), { name: 'last_cursor', type: 'bigint', default: 0 }],
+    }));
+    await runner.createTable(new Table({
+      name: 'availability_log',
+      columns: [{ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+        code('channel_code'), code('sku_code'), int('available'), time('at')],
+      indices: [{ columnNames: ['channel_code', 'id'] }],
+    }));
+    await runner.createTable(new Table({
+      name: 'alert',
+      columns: [{ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+        { name: 'kind', type: 'varchar', length: '30' }, { ...code('sku_code'), isNullable: true }, { ...code('channel_code'), isNullable: true },
+        { ...code('location_code'), isNullable: true }, { name: 'message', type: 'varchar', length: '1000' }, time('raised_at'), time('resolved_at', true)],
+      indices: [{ columnNames: ['kind', 'resolved_at'] }],
+    }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    for (const table of ['alert', 'availability_log', 'availability_state', 'reservation_allocation', 'reservation_line', 'reservation',
+      'inventory_event', 'ledger_entry', 'stock_level', 'bundle_component', 'sku_ref', 'channel_location', 'channel', 'location']) {
+      await runner.dropTable(table);
+    }
+  }
+}
+
+export const inventoryMigrations = [CreateOutbox1700000000000, CreateInventory1700000000001];

@@ -1,0 +1,153 @@
+import type { EntityManager } from 'typeorm';
+import { execute, insertIgnore, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { BUCKETS, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
+
+/** sku → location → figures. */
+export type StockMap = Map<string, Map<string, StockFigures>>;
+
+const COLUMN: Record<(typeof BUCKETS)[number], string> = {
+  onHand: 'on_hand', committed: 'committed', reserved: 'reserved', damaged: 'damaged',
+  qualityControl: 'quality_control', safetyStock: 'safety_stock', incoming: 'incoming',
+};
+const SELECT_STOCK = `SELECT sku_code, location_code, ${BUCKETS.map((b) => COLUMN[b]).join(', ')}, last_count_at FROM stock_level`;
+const SELLABLE_SQL = 'on_hand - committed - reserved - damaged - quality_control - safety_stock';
+
+export interface StockRead {
+  /** Buckets as stored: what the ledger adds up to. */
+  raw: StockMap;
+  /** Buckets as they count now: holds past their expiry no longer reserve anything. */
+  stock: StockMap;
+  /** `sku|location` → units still in `reserved` for holds that have expired but not been swept. */
+  expired: Map<string, number>;
+  lastCountAt: Map<string, string | null>;
+}
+
+function figuresOf(row: Record<string, unknown>): StockFigures {
+  const figures = {} as StockFigures;
+  for (const bucket of BUCKETS) figures[bucket] = Number(row[COLUMN[bucket]]);
+  return figures;
+}
+
+/**
+ * Loads the buckets of the given SKUs at every location. `reserved` counts only live holds: a
+ * hold past its expiry stops counting at once, before the sweeper turns it EXPIRED. With
+ * `lock` (inside a transaction on MySQL) the rows are locked in primary-key order, the one
+ * order every path uses, so two holds never wait on each other in a cycle.
+ */
+export async function loadStock(q: Queryable, dialect: Dialect, skus: readonly string[], options: { lock?: boolean; now?: Date } = {}): Promise<StockRead> {
+  const raw: StockMap = new Map();
+  const stock: StockMap = new Map();
+  const expiredHeld = new Map<string, number>();
+  const lastCountAt = new Map<string, string | null>();
+  if (skus.length === 0) return { raw, stock, expired: expiredHeld, lastCountAt };
+  const sorted = [...new Set(skus)].sort();
+  const lock = options.lock && dialect === 'mysql' ? ' FOR UPDATE' : '';
+  const rows = await q.query(`${SELECT_STOCK} WHERE sku_code IN (${placeholders(sorted)}) ORDER BY sku_code, location_code${lock}`, sorted);
+  for (const row of rows) {
+    if (!stock.has(row.sku_code)) { stock.set(row.sku_code, new Map()); raw.set(row.sku_code, new Map()); }
+    stock.get(row.sku_code)!.set(row.location_code, figuresOf(row));
+    raw.get(row.sku_code)!.set(row.location_code, figuresOf(row));
+    lastCountAt.set(`${row.sku_code}|${row.location_code}`, row.last_count_at ?? null);
+  }
+  const expired = await q.query(
+    `SELECT a.sku_code, a.location_code, SUM(a.quantity) AS quantity FROM reservation_allocation a
+     JOIN reservation r ON r.id = a.reservation_id
+     WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(sorted)})
+     GROUP BY a.sku_code, a.location_code`,
+    [(options.now ?? new Date()).toISOString(), ...sorted],
+  );
+  for (const row of expired) {
+    const figures = stock.get(row.sku_code)?.get(row.location_code);
+    if (figures) {
+      figures.reserved -= Number(row.quantity);
+      expiredHeld.set(`${row.sku_code}|${row.location_code}`, Number(row.quantity));
+    }
+  }
+  return { raw, stock, expired: expiredHeld, lastCountAt };
+}
+
+export async function ensureStockRow(em: EntityManager, dialect: Dialect, sku: string, location: string): Promise<void> {
+  await em.query(insertIgnore(dialect, 'stock_level', ['sku_code', 'location_code', 'updated_at']), [sku, location, new Date().toISOString()]);
+}
+
+export interface Movement {
+  sku: string;
+  location: string;
+  type: string;
+  source: string;
+  idempotencyKey: string;
+  occurredAt: Date;
+  reason?: string | null;
+}
+
+/**
+ * Applies bucket deltas to one stock row and writes the ledger entry that explains them;
+ * `before` is the row as stored (StockRead.raw), so the entry's figures add up to the row.
+ * `requireSellable` makes the update conditional: it changes the row only while at least that
+ * many units are sellable (counting `expiredHeld` units of lapsed holds as free), and returns
+ * false otherwise, so a hold can never take a unit that is not there.
+ */
+export async function moveStock(
+  em: EntityManager,
+  movement: Movement,
+  before: StockFigures,
+  deltas: Deltas,
+  options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date } = {},
+): Promise<boolean> {
+  const sets = BUCKETS.filter((b) => deltas[b]).map((b) => `${COLUMN[b]} = ${COLUMN[b]} + ?`);
+  const values = BUCKETS.filter((b) => deltas[b]).map((b) => deltas[b]);
+  const now = new Date().toISOString();
+  if (options.lastCountAt) {
+    sets.push('last_count_at = ?');
+    values.push(options.lastCountAt.toISOString() as never);
+  }
+  let sql = `UPDATE stock_level SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE sku_code = ? AND location_code = ?`;
+  const params: unknown[] = [...values, now, movement.sku, movement.location];
+  if (options.requireSellable !== undefined) {
+    sql += ` AND ${SELLABLE_SQL} + ? >= ?`;
+    params.push(options.expiredHeld ?? 0, options.requireSellable);
+  }
+  const changed = await execute(em, sql, params);
+  if (changed !== 1) return false;
+  const after = applyDeltas(before, deltas);
+  await em.query(
+    `INSERT INTO ledger_entry (sku_code, location_code, event_type, reason, source, idempotency_key, occurred_at, recorded_at,
+      ${BUCKETS.map((b) => `d_${COLUMN[b]}`).join(', ')}, ${BUCKETS.map((b) => COLUMN[b]).join(', ')})
+     VALUES (${placeholders(Array(8 + BUCKETS.length * 2).fill(0))})`,
+    [movement.sku, movement.location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey,
+      movement.occurredAt.toISOString(), now, ...BUCKETS.map((b) => deltas[b] ?? 0), ...BUCKETS.map((b) => after[b])],
+  );
+  return true;
+}
+
+export interface LedgerEntry {
+  id: number;
+  sku: string;
+  location: string;
+  type: string;
+  reason: string | null;
+  source: string;
+  idempotencyKey: string;
+  occurredAt: string;
+  recordedAt: string;
+  deltas: StockFigures;
+  after: StockFigures;
+}
+
+/** The ledger of one SKU, newest first, `after` an entry id for paging. */
+export async function readLedger(q: Queryable, sku: string, location: string | null, first: number, after: number | null): Promise<LedgerEntry[]> {
+  const where = ['sku_code = ?'];
+  const params: unknown[] = [sku];
+  if (location) { where.push('location_code = ?'); params.push(location); }
+  if (after !== null) { where.push('id < ?'); params.push(after); }
+  const rows = await q.query(`SELECT * FROM ledger_entry WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT ${Math.floor(first)}`, params);
+  return rows.map((row) => {
+    const deltas = {} as StockFigures;
+    for (const bucket of BUCKETS) deltas[bucket] = Number(row[`d_${COLUMN[bucket]}`]);
+    return {
+      id: Number(row.id), sku: row.sku_code, location: row.location_code, type: row.event_type, reason: row.reason,
+      source: row.source, idempotencyKey: row.idempotency_key, occurredAt: row.occurred_at, recordedAt: row.recorded_at,
+      deltas, after: figuresOf(row),
+    };
+  });
+}
