@@ -44,9 +44,9 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
     super({ url, fetcher: globalThis.fetch as never });
   }
 
-  override willSendRequest({ request, context }: { request: { http?: { headers: { set(name: string, value: string): void } } }; context: GatewayContext }) {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const headers = request.http?.headers;
-    if (!headers) return;
+    if (!headers || !('identity' in context)) return;
     for (const [name, value] of Object.entries(identityHeaders(context.identity ?? null, this.secret))) headers.set(name, value);
     if (context.requestId) headers.set('x-request-id', context.requestId);
   }

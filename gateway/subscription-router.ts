@@ -1,5 +1,5 @@
 import {
-  Kind, getOperationAST, print, validate, visit,
+  Kind, getOperationAST, validate, visit,
   type DocumentNode, type ExecutionResult, type FieldNode, type FragmentDefinitionNode, type GraphQLSchema,
   type OperationDefinitionNode, type VariableDefinitionNode,
 } from 'graphql';

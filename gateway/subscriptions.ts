@@ -10,6 +10,7 @@ import type { GatewayQuery, SubscriptionRouter } from './subscription-router';
 
 interface SocketExtra {
   identity?: Identity;
+  [key: PropertyKey]: unknown;
 }
 
 /**

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Database } from '../../../shared/database';
 import type { BusEvent, EventBus } from '../../../shared/event-bus';
 import { badInput } from '../../../shared/errors';
@@ -77,12 +78,28 @@ export class ChangeStream {
     }
   }
 
+  /** Looks one change up by cursor; concurrent look-ups (one event, many subscribers) share a query. */
+  byCursor(cursor: string): Promise<AvailabilityChange | null> {
+    if (!/^\d{1,18}$/.test(cursor)) return Promise.resolve(null);
+    return this.cursorLoader.load(cursor);
+  }
+
+  private readonly cursorLoader = new DataLoader<string, AvailabilityChange | null>(async (cursors) => {
+    const rows = await this.db.query(`SELECT id, channel_code, sku_code, available, at FROM availability_log WHERE id IN (${cursors.map(() => '?').join(',')})`, cursors.map(Number));
+    const byId = new Map(rows.map((row) => [String(row.id), toChange(row)]));
+    return cursors.map((cursor) => byId.get(cursor) ?? null);
+  }, { cache: false });
+
   private async replay(channel: string, after: number, skus: Set<string> | null): Promise<AvailabilityChange[]> {
     const rows = await this.db.query('SELECT id, channel_code, sku_code, available, at FROM availability_log WHERE channel_code = ? AND id > ? ORDER BY id LIMIT 100000', [channel, after]);
     return rows
       .filter((row) => !skus || skus.has(row.sku_code))
-      .map((row) => ({ cursor: String(row.id), channel: row.channel_code, sku: row.sku_code, available: Number(row.available), at: row.at }));
+      .map(toChange);
   }
+}
+
+function toChange(row: Record<string, any>): AvailabilityChange {
+  return { cursor: String(row.id), channel: row.channel_code, sku: row.sku_code, available: Number(row.available), at: row.at };
 }
 
 /** Keeps, for each SKU, only its latest pending change, in cursor order. */

@@ -1,11 +1,23 @@
-import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { canSeeChannel } from '../../../shared/auth';
 import { assertChannel } from '../../../shared/auth';
 import type { AvailabilityChange as Change } from '../store/availability-feed';
 import type { InventoryContext } from './context';
 import { AvailabilityChange, Channel } from './types';
 
+const toGraph = (change: Change): AvailabilityChange => ({
+  sku: { code: change.sku }, channel: { code: change.channel } as Channel, available: change.available, cursor: change.cursor, at: new Date(change.at),
+});
+
 @Resolver()
 export class AvailabilitySubscriptionResolver {
+  @Authorized('availability:read')
+  @Query(() => AvailabilityChange, { nullable: true, description: 'One change from the availability change log, by its cursor.' })
+  async availabilityChange(@Arg('cursor', () => ID) cursor: string, @Ctx() ctx: InventoryContext): Promise<AvailabilityChange | null> {
+    const change = await ctx.changes.byCursor(cursor);
+    return change && canSeeChannel(ctx.identity, change.channel) ? toGraph(change) : null;
+  }
+
   @Authorized('availability:read')
   @Subscription(() => AvailabilityChange, {
     description: 'Every change of availability on the channel, for every cause. `after` replays what a reconnecting client missed.',
@@ -21,6 +33,6 @@ export class AvailabilitySubscriptionResolver {
     @Arg('skus', () => [ID], { nullable: true }) _skus?: string[] | null,
     @Arg('after', () => ID, { nullable: true }) _after?: string | null,
   ): AvailabilityChange {
-    return { sku: { code: change.sku }, channel: { code: change.channel } as Channel, available: change.available, cursor: change.cursor, at: new Date(change.at) };
+    return toGraph(change);
   }
 }

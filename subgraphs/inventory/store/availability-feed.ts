@@ -37,7 +37,7 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
     `SELECT channel_code, sku_code, available FROM availability_state WHERE sku_code IN (${placeholders(targetList)})`,
     targetList,
   );
-  const last = new Map(previous.map((row) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
+  const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
   const changes: AvailabilityChange[] = [];
   const at = new Date().toISOString();
   for (const rule of rules.values()) {
