@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -10,6 +11,7 @@ import { GraphQLError } from 'graphql';
 import { verifyIdentityHeaders, type Identity } from '../shared/auth';
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type Config, type SubgraphName } from '../shared/config';
 import { createLogger, type Logger } from '../shared/logger';
+import type { EventBus } from '../shared/event-bus';
 import { createBus } from '../shared/runtime';
 import { SUBGRAPH_FACTORIES } from './registry';
 
@@ -27,16 +29,16 @@ export interface ServedSubgraph {
  * One subgraph as its own HTTP + graphql-ws server, for the scaled-out topology. It trusts
  * only requests carrying an identity the gateway signed with INTERNAL_SECRET.
  */
-export async function serveSubgraph(name: SubgraphName, config: Config, logger: Logger): Promise<ServedSubgraph> {
+export async function serveSubgraph(name: SubgraphName, config: Config, logger: Logger, sharedBus?: EventBus): Promise<ServedSubgraph> {
   const secret = config.internalSecret;
   if (!secret) throw new ConfigError('INTERNAL_SECRET is required to run a subgraph on its own');
-  const bus = await createBus(config, logger);
+  const bus = sharedBus ?? (await createBus(config, logger));
   const runtime = await SUBGRAPH_FACTORIES[name]({ config, bus, logger: logger.child({ subgraph: name }) });
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const server = new ApolloServer({ schema: runtime.schema, plugins: [ApolloServerPluginDrainHttpServer({ httpServer })], includeStacktraceInErrorResponses: false });
+  const server = new ApolloServer({ schema: runtime.schema, plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()], includeStacktraceInErrorResponses: false });
   await server.start();
   app.get('/health', (_req, res) => { res.json({ status: 'ok', subgraph: name }); });
   app.get('/ready', async (_req, res) => {
@@ -78,7 +80,7 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await server.stop();
       await runtime.stop();
-      await bus.close();
+      if (!sharedBus) await bus.close();
     },
   };
 }
