@@ -41,7 +41,8 @@ export function applyInventoryEvent(stock: StockFigures, event: InventoryEvent, 
   } else if (q < 1) {
     return reject('BAD_USER_INPUT', `quantity must be at least 1 for ${event.type}, got ${q}`);
   }
-  if (damaged > q) return reject('BAD_USER_INPUT', `damagedQuantity (${damaged}) cannot exceed quantity (${q})`);
+  // Only RECEIPT and RETURN carry damaged units; without this guard a negative ADJUSTMENT (damaged 0) was refused.
+  if (damaged > 0 && damaged > q) return reject('BAD_USER_INPUT', `damagedQuantity (${damaged}) cannot exceed quantity (${q})`);
   if (event.type === 'INCOMING' && !event.expectedAt) return reject('BAD_USER_INPUT', 'INCOMING needs expectedAt');
 
   let deltas: Deltas;
