@@ -7,6 +7,7 @@ import { consumeInventoryEvents } from './events/consumers';
 import { AlertResolver } from './graphql/alert-resolver';
 import { AvailabilityResolver } from './graphql/availability-resolver';
 import { createInventoryContext, type InventoryContext, type InventoryServices } from './graphql/context';
+import { LeadTimeResolver } from './graphql/lead-time-resolver';
 import { LocationResolver } from './graphql/location-resolver';
 import { ReservationResolver } from './graphql/reservation-resolver';
 import { ChannelResolver, channelReference, locationReference } from './graphql/setup-resolver';
@@ -20,7 +21,7 @@ import { SetupStore } from './store/setup-store';
 
 export const buildInventorySchema = () =>
   buildSubgraph({
-    resolvers: [ChannelResolver, LocationResolver, SkuStockResolver, AvailabilityResolver, ReservationResolver, AlertResolver, AvailabilitySubscriptionResolver],
+    resolvers: [ChannelResolver, LocationResolver, SkuStockResolver, AvailabilityResolver, LeadTimeResolver, ReservationResolver, AlertResolver, AvailabilitySubscriptionResolver],
     referenceResolvers: { Sku: skuReference, Channel: channelReference, Location: locationReference },
   });
 

@@ -6,6 +6,10 @@ export interface ChannelRule {
   locations: string[];
   bufferUnits: number;
   paused: boolean;
+  /** Promotion cap: show at most this many units of any SKU. */
+  maxUnits?: number | null;
+  /** Promotion share: show at most this percentage of the pooled sellable units. */
+  sharePercent?: number | null;
 }
 
 export interface ComponentLine {
@@ -15,15 +19,35 @@ export interface ComponentLine {
 
 export type StockByLocation = ReadonlyMap<string, StockFigures>;
 
-/** The contract's channel availability for a simple SKU: its locations' sellable stock, less the buffer. */
-export function channelAvailable(rule: ChannelRule, stock: StockByLocation): number {
+/**
+ * What a channel may sell of a simple SKU: the sellable stock of its locations, less its
+ * buffer, less the units other channels have set aside and not yet used (`ringFenced`), then
+ * capped by its share of the pool and its unit cap. Never negative; 0 while paused.
+ */
+export function channelAvailable(rule: ChannelRule, stock: StockByLocation, ringFenced = 0): number {
   if (rule.paused) return 0;
   let pooled = 0;
   for (const location of rule.locations) {
     const figures = stock.get(location);
     if (figures) pooled += available(figures);
   }
-  return Math.max(0, pooled - rule.bufferUnits);
+  let value = pooled - rule.bufferUnits - ringFenced;
+  if (rule.sharePercent != null) value = Math.min(value, Math.floor((pooled * rule.sharePercent) / 100));
+  if (rule.maxUnits != null) value = Math.min(value, rule.maxUnits);
+  return Math.max(0, value);
+}
+
+/**
+ * Units of one SKU set aside for other channels and not yet held by them: a dedicated
+ * allocation belongs to its channel until that channel holds it, so no other channel can see
+ * or sell it. `allocations` and `held` are per channel.
+ */
+export function ringFencedFor(channel: string, allocations: ReadonlyMap<string, number>, held: ReadonlyMap<string, number>): number {
+  let fenced = 0;
+  for (const [owner, units] of allocations) {
+    if (owner !== channel) fenced += Math.max(0, units - (held.get(owner) ?? 0));
+  }
+  return fenced;
 }
 
 /** A bundle sells as many as its scarcest component allows. */
@@ -49,8 +73,8 @@ export interface Shortfall {
  * splitting across locations when the first cannot cover it. Null when the channel's
  * availability is short.
  */
-export function allocate(rule: ChannelRule, sku: string, stock: StockByLocation, quantity: number): Allocation[] | null {
-  if (channelAvailable(rule, stock) < quantity) return null;
+export function allocate(rule: ChannelRule, sku: string, stock: StockByLocation, quantity: number, ringFenced = 0): Allocation[] | null {
+  if (channelAvailable(rule, stock, ringFenced) < quantity) return null;
   const allocations: Allocation[] = [];
   let remaining = quantity;
   for (const location of rule.locations) {

@@ -9,8 +9,9 @@ export function availabilityFor(
   skus: readonly string[],
   stock: ReadonlyMap<string, StockByLocation>,
   components: ReadonlyMap<string, ComponentLine[]>,
+  ringFenced: (sku: string) => number = () => 0,
 ): Map<string, number> {
-  const simple = (sku: string) => channelAvailable(rule, stock.get(sku) ?? NO_STOCK);
+  const simple = (sku: string) => channelAvailable(rule, stock.get(sku) ?? NO_STOCK, ringFenced(sku));
   const result = new Map<string, number>();
   for (const sku of skus) {
     const parts = components.get(sku);

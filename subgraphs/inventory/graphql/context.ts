@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '../../../shared/auth';
 import type { ChangeStream } from '../events/change-stream';
-import type { AvailabilityReader } from '../store/availability-reader';
+import type { AvailabilityReader, LeadTime, LeadTimeKey } from '../store/availability-reader';
 import type { EventRecorder } from '../store/event-recorder';
 import type { ReservationStore } from '../store/reservation-store';
 import type { LocationInput, SetupStore } from '../store/setup-store';
@@ -22,6 +22,7 @@ export interface InventoryContext extends InventoryServices {
   identity: Identity | null;
   requestId: string;
   availabilityLoader: DataLoader<{ channel: string; sku: string }, number, string>;
+  leadTimeLoader: DataLoader<LeadTimeKey, LeadTime, string>;
   channelLoader: DataLoader<string, (ChannelRule & { name: string }) | null>;
   locationLoader: DataLoader<string, LocationInput | null>;
 }
@@ -32,6 +33,7 @@ export function createInventoryContext(services: InventoryServices, identity: Id
     identity,
     requestId,
     availabilityLoader: new DataLoader((keys) => services.reader.availability(keys), { cacheKeyFn: (key) => `${key.channel}|${key.sku}` }),
+    leadTimeLoader: new DataLoader((keys) => services.reader.leadTimes(keys), { cacheKeyFn: (key) => `${key.channel}|${key.sku}|${key.by?.toISOString() ?? ''}` }),
     channelLoader: new DataLoader(async (codes) => {
       const rules = await loadChannelRules(services.db, codes);
       return codes.map((code) => rules.get(code) ?? null);

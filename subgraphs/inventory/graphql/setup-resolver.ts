@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertChannel } from '../../../shared/auth';
 import type { InventoryContext } from './context';
-import { Channel, Location, UpsertChannelInput, UpsertLocationInput } from './types';
+import { Channel, ChannelAllocationInput, Location, UpsertChannelInput, UpsertLocationInput } from './types';
 
 @Resolver(() => Channel)
 export class ChannelResolver {
@@ -34,6 +34,24 @@ export class ChannelResolver {
   @FieldResolver(() => Int)
   async bufferUnits(@Root() channel: Channel, @Ctx() ctx: InventoryContext): Promise<number> {
     return (await ctx.channelLoader.load(channel.code))?.bufferUnits ?? 0;
+  }
+
+  @FieldResolver(() => Int, { nullable: true })
+  async maxUnits(@Root() channel: Channel, @Ctx() ctx: InventoryContext): Promise<number | null> {
+    return (await ctx.channelLoader.load(channel.code))?.maxUnits ?? null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true })
+  async sharePercent(@Root() channel: Channel, @Ctx() ctx: InventoryContext): Promise<number | null> {
+    return (await ctx.channelLoader.load(channel.code))?.sharePercent ?? null;
+  }
+
+  @Authorized('inventory:write')
+  @Mutation(() => Channel, { description: 'Sets aside units of a SKU that only this channel can see and sell.' })
+  async setChannelAllocation(@Arg('input', () => ChannelAllocationInput) input: ChannelAllocationInput, @Ctx() ctx: InventoryContext): Promise<Channel> {
+    assertChannel(ctx.identity, input.channel);
+    await ctx.setup.setAllocation(input.channel, input.sku, input.units);
+    return { code: input.channel } as Channel;
   }
 
   @FieldResolver(() => Boolean)

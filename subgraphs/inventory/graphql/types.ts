@@ -38,6 +38,8 @@ export class Channel {
   @Field(() => [Location], { description: 'Locations whose stock this channel may sell, in preference order.' }) locations!: Location[];
   @Field(() => Int) bufferUnits!: number;
   @Field() paused!: boolean;
+  @Field(() => Int, { nullable: true, description: 'Promotion cap: at most this many units of a SKU are shown.' }) maxUnits?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Promotion share: at most this percentage of the pooled sellable units is shown.' }) sharePercent?: number | null;
 }
 
 @ObjectType()
@@ -65,6 +67,37 @@ export class Availability {
   @Field(() => Sku) sku!: Sku;
   @Field(() => Channel) channel!: Channel;
   @Field(() => Int, { description: 'What this channel may sell now, never negative.' }) available!: number;
+}
+
+@ObjectType({ description: 'The seven buckets of a SKU at a location (or their change in one movement).' })
+export class Buckets {
+  @Field(() => Int) onHand!: number;
+  @Field(() => Int) committed!: number;
+  @Field(() => Int) reserved!: number;
+  @Field(() => Int) damaged!: number;
+  @Field(() => Int) qualityControl!: number;
+  @Field(() => Int) safetyStock!: number;
+  @Field(() => Int) incoming!: number;
+}
+
+@ObjectType({ description: 'One immutable ledger entry: what changed a stock bucket, why, and the figures after.' })
+export class Movement {
+  @Field(() => ID) id!: string;
+  @Field(() => Location) location!: Location;
+  @Field({ description: 'An inventory event type, or RESERVE, RELEASE, EXPIRE.' }) type!: string;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+  @Field() source!: string;
+  @Field(() => ID) idempotencyKey!: string;
+  @Field(() => Date) occurredAt!: Date;
+  @Field(() => Date) recordedAt!: Date;
+  @Field(() => Buckets) change!: Buckets;
+  @Field(() => Buckets) after!: Buckets;
+}
+
+@ObjectType()
+export class MovementPage {
+  @Field(() => [Movement], { description: 'Newest first.' }) movements!: Movement[];
+  @Field(() => ID, { nullable: true, description: 'Pass as `after` for the next page; null on the last page.' }) nextCursor!: string | null;
 }
 
 @ObjectType()
@@ -133,6 +166,15 @@ export class UpsertChannelInput {
   @Field(() => [ID]) locations!: string[];
   @Field(() => Int, { nullable: true, defaultValue: 0 }) bufferUnits?: number | null;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) paused?: boolean | null;
+  @Field(() => Int, { nullable: true, description: 'Show at most this many units of a SKU (null: no cap).' }) maxUnits?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Show at most this percentage (0-100) of the pooled sellable units (null: all).' }) sharePercent?: number | null;
+}
+
+@InputType()
+export class ChannelAllocationInput {
+  @Field(() => ID) channel!: string;
+  @Field(() => ID) sku!: string;
+  @Field(() => Int, { description: 'Units set aside for this channel alone; 0 removes the allocation.' }) units!: number;
 }
 
 @InputType()

@@ -4,6 +4,7 @@ import { enqueue } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
 import { loadChannelRules, loadCompositions } from './catalog-copy';
+import { fencedFrom, loadRingFences } from './ring-fence';
 import { loadStock } from './stock-store';
 
 export interface AvailabilityChange {
@@ -31,7 +32,7 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
     if (parts?.length) parts.forEach((part) => simple.add(part.sku));
     else simple.add(sku);
   }
-  const [{ stock }, rules] = await Promise.all([loadStock(em, dialect, [...simple]), loadChannelRules(em, channels)]);
+  const [{ stock }, rules, fences] = await Promise.all([loadStock(em, dialect, [...simple]), loadChannelRules(em, channels), loadRingFences(em, [...simple])]);
   const targetList = [...targets].sort();
   const previous = await em.query(
     `SELECT channel_code, sku_code, available FROM availability_state WHERE sku_code IN (${placeholders(targetList)})`,
@@ -41,7 +42,7 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
   const changes: AvailabilityChange[] = [];
   const at = new Date().toISOString();
   for (const rule of rules.values()) {
-    const values = availabilityFor(rule, targetList, stock, compositions.components);
+    const values = availabilityFor(rule, targetList, stock, compositions.components, (sku) => fencedFrom(fences, rule.code, sku));
     for (const [sku, available] of values) {
       const key = `${rule.code}|${sku}`;
       const before = last.get(key);

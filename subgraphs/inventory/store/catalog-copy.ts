@@ -7,14 +7,17 @@ export async function loadChannelRules(q: Queryable, codes?: readonly string[]):
   const filter = codes ? ` WHERE c.code IN (${placeholders(codes)})` : '';
   if (codes && codes.length === 0) return new Map();
   const rows = await q.query(
-    `SELECT c.code, c.name, c.buffer_units, c.paused, cl.location_code, cl.preference FROM channel c
+    `SELECT c.code, c.name, c.buffer_units, c.paused, c.max_units, c.share_percent, cl.location_code, cl.preference FROM channel c
      LEFT JOIN channel_location cl ON cl.channel_code = c.code${filter} ORDER BY c.code, cl.preference`,
     codes ? [...codes] : [],
   );
   const rules = new Map<string, ChannelRule & { name: string }>();
   for (const row of rows) {
     if (!rules.has(row.code)) {
-      rules.set(row.code, { code: row.code, name: row.name, bufferUnits: Number(row.buffer_units), paused: Boolean(Number(row.paused)), locations: [] });
+      rules.set(row.code, {
+        code: row.code, name: row.name, bufferUnits: Number(row.buffer_units), paused: Boolean(Number(row.paused)), locations: [],
+        maxUnits: row.max_units == null ? null : Number(row.max_units), sharePercent: row.share_percent == null ? null : Number(row.share_percent),
+      });
     }
     if (row.location_code) rules.get(row.code)!.locations.push(row.location_code);
   }

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import type { Database } from '../../../shared/database';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { applyInventoryEvent, EVENT_TYPES, type InventoryEventType } from '../domain/inventory-event';
@@ -99,6 +100,7 @@ export class EventRecorder {
       await moveStock(em, { ...event, type: event.type }, stored, outcome.deltas, {
         lastCountAt: event.type === 'COUNT' ? event.occurredAt : undefined,
       });
+      await this.scheduleIncoming(em, event, -(outcome.deltas.incoming ?? 0));
       await em.query('INSERT INTO inventory_event (source, idempotency_key, payload_hash, outcome, recorded_at) VALUES (?, ?, ?, ?, ?)', [
         event.source, event.idempotencyKey, hash, 'APPLIED', new Date().toISOString(),
       ]);
@@ -111,5 +113,27 @@ export class EventRecorder {
       await publishAvailability(em, dialect, [event.sku]);
       return 'applied';
     });
+  }
+
+  /**
+   * Keeps the schedule of incoming lots in step with the `incoming` bucket: INCOMING adds a lot
+   * due at `expectedAt`; a receipt closes `received` units of the earliest open lots.
+   */
+  private async scheduleIncoming(em: EntityManager, event: InventoryEventInput, received: number): Promise<void> {
+    if (event.type === 'INCOMING') {
+      await em.query('INSERT INTO incoming_stock (sku_code, location_code, quantity_open, expected_at, reference) VALUES (?, ?, ?, ?, ?)', [
+        event.sku, event.location, event.quantity, event.expectedAt!.toISOString(), `${event.source}:${event.idempotencyKey}`.slice(0, 300),
+      ]);
+      return;
+    }
+    let remaining = received;
+    if (remaining <= 0) return;
+    const lots = await em.query('SELECT id, quantity_open FROM incoming_stock WHERE sku_code = ? AND location_code = ? AND quantity_open > 0 ORDER BY expected_at, id', [event.sku, event.location]);
+    for (const lot of lots) {
+      if (remaining === 0) break;
+      const closed = Math.min(remaining, Number(lot.quantity_open));
+      await em.query('UPDATE incoming_stock SET quantity_open = quantity_open - ? WHERE id = ?', [closed, lot.id]);
+      remaining -= closed;
+    }
   }
 }

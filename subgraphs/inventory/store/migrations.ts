@@ -1,4 +1,4 @@
-import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { CreateOutbox1700000000000 } from '../../../shared/outbox';
 
 const code = (name: string, primary = false) => ({ name, type: 'varchar', length: '100', isPrimary: primary });
@@ -95,4 +95,33 @@ export class CreateInventory1700000000001 implements MigrationInterface {
   }
 }
 
-export const inventoryMigrations = [CreateOutbox1700000000000, CreateInventory1700000000001];
+
+/** Promotion rules (cap, share), dedicated allocations, and the schedule of incoming stock. */
+export class AddChannelRulesAndIncoming1700000000002 implements MigrationInterface {
+  name = 'AddChannelRulesAndIncoming1700000000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.addColumn('channel', new TableColumn({ name: 'max_units', type: 'integer', isNullable: true }));
+    await runner.addColumn('channel', new TableColumn({ name: 'share_percent', type: 'integer', isNullable: true }));
+    await runner.createTable(new Table({
+      name: 'channel_allocation',
+      columns: [code('channel_code', true), code('sku_code', true), int('units')],
+      indices: [{ columnNames: ['sku_code'] }],
+    }));
+    await runner.createTable(new Table({
+      name: 'incoming_stock',
+      columns: [{ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+        code('sku_code'), code('location_code'), int('quantity_open'), time('expected_at'), { name: 'reference', type: 'varchar', length: '300' }],
+      indices: [{ columnNames: ['sku_code', 'location_code', 'expected_at'] }],
+    }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('incoming_stock');
+    await runner.dropTable('channel_allocation');
+    await runner.dropColumn('channel', 'share_percent');
+    await runner.dropColumn('channel', 'max_units');
+  }
+}
+
+export const inventoryMigrations = [CreateOutbox1700000000000, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002];

@@ -8,6 +8,7 @@ import { channelAvailable } from '../domain/availability';
 import { EMPTY_STOCK } from '../domain/stock';
 import { publishAvailability } from './availability-feed';
 import { knownSkus, loadChannelRules, loadCompositions } from './catalog-copy';
+import { fencedFrom, loadRingFences } from './ring-fence';
 import { loadStock, moveStock, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
@@ -100,13 +101,15 @@ export class ReservationStore {
     const needs = explodeLines(input.lines, (sku) => compositions.components.get(sku) ?? []);
 
     const read = await loadStock(em, dialect, needs.map((need) => need.sku), { lock: true });
+    const fences = await loadRingFences(em, needs.map((need) => need.sku));
     const allocations: Allocation[] = [];
     const shortfalls: Shortfall[] = [];
     for (const need of needs) {
       const stock = read.stock.get(need.sku) ?? new Map();
-      const taken = rule.paused ? null : allocate(rule, need.sku, stock, need.quantity);
+      const fenced = fencedFrom(fences, rule.code, need.sku);
+      const taken = rule.paused ? null : allocate(rule, need.sku, stock, need.quantity, fenced);
       if (taken) allocations.push(...taken);
-      else shortfalls.push({ sku: need.sku, requested: need.quantity, available: channelAvailable(rule, stock) });
+      else shortfalls.push({ sku: need.sku, requested: need.quantity, available: channelAvailable(rule, stock, fenced) });
     }
     if (shortfalls.length) throw Object.assign(insufficient(shortfalls), { [NOT_RETRYABLE]: true });
 

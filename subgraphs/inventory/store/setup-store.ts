@@ -3,6 +3,8 @@ import { badInput } from '../../../shared/errors';
 import { enqueue, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { publishAvailability } from './availability-feed';
+import { setAllocation } from './ring-fence';
+import { loadStock } from './stock-store';
 
 export const LOCATION_KINDS = ['WAREHOUSE', 'STORE', 'THIRD_PARTY', 'MARKETPLACE_FULFILLMENT'] as const;
 
@@ -20,6 +22,8 @@ export interface ChannelInput {
   locations: string[];
   bufferUnits?: number | null;
   paused?: boolean | null;
+  maxUnits?: number | null;
+  sharePercent?: number | null;
 }
 
 function requireText(field: string, value: string, max: number): void {
@@ -51,6 +55,12 @@ export class SetupStore {
     const bufferUnits = input.bufferUnits ?? 0;
     if (!Number.isInteger(bufferUnits) || bufferUnits < 0) throw badInput(`bufferUnits must be a whole number of at least 0, got ${bufferUnits}`, { field: 'bufferUnits' });
     if (new Set(input.locations).size !== input.locations.length) throw badInput('a location is listed twice', { field: 'locations' });
+    if (input.maxUnits != null && (!Number.isInteger(input.maxUnits) || input.maxUnits < 0)) {
+      throw badInput(`maxUnits must be a whole number of at least 0, got ${input.maxUnits}`, { field: 'maxUnits' });
+    }
+    if (input.sharePercent != null && (!Number.isInteger(input.sharePercent) || input.sharePercent < 0 || input.sharePercent > 100)) {
+      throw badInput(`sharePercent must be a whole number from 0 to 100, got ${input.sharePercent}`, { field: 'sharePercent' });
+    }
     await this.db.transaction(async (em) => {
       if (input.locations.length) {
         const found = await em.query(`SELECT code FROM location WHERE code IN (${input.locations.map(() => '?').join(',')})`, input.locations);
@@ -60,17 +70,40 @@ export class SetupStore {
       }
       const now = new Date().toISOString();
       const exists = await em.query('SELECT code FROM channel WHERE code = ?', [input.code]);
-      const values = [input.name, bufferUnits, input.paused ? 1 : 0, now, input.code];
-      if (exists.length) await em.query('UPDATE channel SET name = ?, buffer_units = ?, paused = ?, updated_at = ? WHERE code = ?', values);
-      else await em.query('INSERT INTO channel (name, buffer_units, paused, updated_at, code) VALUES (?, ?, ?, ?, ?)', values);
+      const values = [input.name, bufferUnits, input.paused ? 1 : 0, input.maxUnits ?? null, input.sharePercent ?? null, now, input.code];
+      if (exists.length) await em.query('UPDATE channel SET name = ?, buffer_units = ?, paused = ?, max_units = ?, share_percent = ?, updated_at = ? WHERE code = ?', values);
+      else await em.query('INSERT INTO channel (name, buffer_units, paused, max_units, share_percent, updated_at, code) VALUES (?, ?, ?, ?, ?, ?, ?)', values);
       await em.query('DELETE FROM channel_location WHERE channel_code = ?', [input.code]);
       for (const [rank, location] of input.locations.entries()) {
         await em.query('INSERT INTO channel_location (channel_code, location_code, preference) VALUES (?, ?, ?)', [input.code, location, rank]);
       }
-      await enqueue(em, TOPICS.channelUpserted, `channel:${input.code}`, { code: input.code, name: input.name, locations: input.locations, bufferUnits, paused: Boolean(input.paused) });
+      await enqueue(em, TOPICS.channelUpserted, `channel:${input.code}`, {
+        code: input.code, name: input.name, locations: input.locations, bufferUnits, paused: Boolean(input.paused),
+        maxUnits: input.maxUnits ?? null, sharePercent: input.sharePercent ?? null,
+      });
       // A rule change moves this channel's availability of every SKU it could sell.
       const skus = await em.query('SELECT code FROM sku_ref');
       await publishAvailability(em, this.db.dialect, skus.map((row: { code: string }) => row.code), [input.code]);
+    });
+    await this.relay.flush();
+  }
+
+  /**
+   * Sets aside `units` of a SKU for one channel: no other channel sees or sells them until the
+   * channel has used them. 0 removes the allocation.
+   */
+  async setAllocation(channel: string, sku: string, units: number): Promise<void> {
+    if (!Number.isInteger(units) || units < 0) throw badInput(`units must be a whole number of at least 0, got ${units}`, { field: 'units' });
+    await this.db.transaction(async (em) => {
+      if (!(await em.query('SELECT code FROM channel WHERE code = ?', [channel])).length) throw badInput(`Unknown channel "${channel}"`, { channel });
+      if (!(await em.query('SELECT code FROM sku_ref WHERE code = ?', [sku])).length) throw badInput(`Unknown SKU "${sku}"`, { sku });
+      if ((await em.query('SELECT 1 AS b FROM bundle_component WHERE bundle_code = ? LIMIT 1', [sku])).length) {
+        throw badInput(`${sku} is a bundle; allocate its components`, { sku });
+      }
+      // Lock the SKU's stock rows like a hold does, so no hold decides against a half-set fence.
+      await loadStock(em, this.db.dialect, [sku], { lock: true });
+      await setAllocation(em, channel, sku, units);
+      await publishAvailability(em, this.db.dialect, [sku]);
     });
     await this.relay.flush();
   }
