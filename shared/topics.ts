@@ -7,6 +7,8 @@ export const TOPICS = {
   skuUpserted: 'catalog.sku-upserted',
   /** catalog → `{ channel, externalId, sku, unitsPerListing }` */
   listingUpserted: 'catalog.listing-upserted',
+  /** catalog → `{ channel, externalId, mappedSku, requestedSku }`: a listing was refused because it is mapped already */
+  mappingConflict: 'catalog.mapping-conflict',
   /** inventory → `{ code, name, locations, bufferUnits, paused }` */
   channelUpserted: 'inventory.channel-upserted',
   /** inventory → `{ cursor, channel, sku, available, at }` */

@@ -7,7 +7,8 @@ import { createCatalogContext, type CatalogContext } from './graphql/context';
 import { ListingResolver } from './graphql/listing-resolver';
 import { SkuResolver, skuReference } from './graphql/sku-resolver';
 import { BundleComponent, Channel } from './graphql/types';
-import { CatalogStore } from './store/catalog-store';
+import { ListingStore } from './store/listing-store';
+import { SkuStore } from './store/sku-store';
 import { ChannelRefRow, ListingRow, SkuComponentRow, SkuRow } from './store/entities';
 import { catalogMigrations } from './store/migrations';
 
@@ -26,15 +27,15 @@ export async function createCatalog(deps: SubgraphDeps): Promise<SubgraphRuntime
     migrations: catalogMigrations,
   });
   const relay = new OutboxRelay(db, deps.bus, 'catalog', deps.logger);
-  const store = new CatalogStore(db, relay);
-  await consumeCatalogEvents(deps.bus, db, store);
+  const services = { skus: new SkuStore(db, relay), listings: new ListingStore(db, relay) };
+  await consumeCatalogEvents(deps.bus, db, services.listings);
   relay.start(deps.config.outboxPollMs);
   await relay.flush();
   return {
     name: 'catalog',
     schema,
     db,
-    createContext: (identity, requestId) => createCatalogContext(store, identity, requestId),
+    createContext: (identity, requestId) => createCatalogContext(services, identity, requestId),
     stop: async () => {
       relay.stop();
       await db.close();

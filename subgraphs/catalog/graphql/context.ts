@@ -1,33 +1,38 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '../../../shared/auth';
 import type { ComponentLine } from '../domain/composition';
-import type { CatalogStore, Listing, Sku } from '../store/catalog-store';
+import type { Listing, ListingStore } from '../store/listing-store';
+import type { Sku, SkuStore } from '../store/sku-store';
 
-export interface CatalogContext {
+export interface CatalogServices {
+  skus: SkuStore;
+  listings: ListingStore;
+}
+
+export interface CatalogContext extends CatalogServices {
   identity: Identity | null;
   requestId: string;
-  store: CatalogStore;
   skuLoader: DataLoader<string, Sku | null>;
   componentsLoader: DataLoader<string, ComponentLine[]>;
   listingsLoader: DataLoader<string, Listing[]>;
 }
 
 /** Per request, so batching never mixes callers and nothing is cached across requests. */
-export function createCatalogContext(store: CatalogStore, identity: Identity | null, requestId: string): CatalogContext {
+export function createCatalogContext(services: CatalogServices, identity: Identity | null, requestId: string): CatalogContext {
   return {
+    ...services,
     identity,
     requestId,
-    store,
     skuLoader: new DataLoader(async (codes) => {
-      const found = new Map((await store.skus(codes)).map((sku) => [sku.code, sku]));
+      const found = new Map((await services.skus.skus(codes)).map((sku) => [sku.code, sku]));
       return codes.map((code) => found.get(code) ?? null);
     }),
     componentsLoader: new DataLoader(async (codes) => {
-      const found = await store.components(codes);
+      const found = await services.skus.components(codes);
       return codes.map((code) => found.get(code) ?? []);
     }),
     listingsLoader: new DataLoader(async (codes) => {
-      const listings = await store.listingsOfSkus(codes);
+      const listings = await services.listings.ofSkus(codes);
       return codes.map((code) => listings.filter((listing) => listing.sku === code));
     }),
   };

@@ -1,5 +1,6 @@
-import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { canSeeChannel } from '../../../shared/auth';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { assertChannel, canSeeChannel } from '../../../shared/auth';
+import { badInput } from '../../../shared/errors';
 import type { CatalogContext } from './context';
 import { BundleComponent, ChannelListing, Sku, UpsertSkuInput } from './types';
 
@@ -14,7 +15,20 @@ export class SkuResolver {
   @Authorized('catalog:write')
   @Mutation(() => Sku)
   upsertSku(@Arg('input', () => UpsertSkuInput) input: UpsertSkuInput, @Ctx() ctx: CatalogContext): Promise<Sku> {
-    return ctx.store.upsertSku(input);
+    return ctx.skus.upsert(input);
+  }
+
+  @Authorized()
+  @Query(() => [Sku], { description: 'Active SKUs with no listing on the channel.' })
+  unlistedSkus(
+    @Arg('channel', () => ID) channel: string,
+    @Ctx() ctx: CatalogContext,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 500 }) first?: number | null,
+  ): Promise<Sku[]> {
+    assertChannel(ctx.identity, channel);
+    const limit = first ?? 500;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 5000) throw badInput(`first must be from 1 to 5000, got ${limit}`, { field: 'first' });
+    return ctx.skus.unlisted(channel, limit);
   }
 
   @FieldResolver(() => [BundleComponent])
@@ -30,10 +44,23 @@ export class SkuResolver {
       .filter((listing) => canSeeChannel(ctx.identity, listing.channel))
       .map((listing) => ({ ...listing, channel: { code: listing.channel }, sku: { code: listing.sku } as Sku }));
   }
+
+  @FieldResolver(() => String)
+  async title(@Root() sku: Sku, @Ctx() ctx: CatalogContext): Promise<string> {
+    return sku.title ?? (await ctx.skuLoader.load(sku.code))?.title ?? sku.code;
+  }
+
+  @FieldResolver(() => Boolean)
+  async retired(@Root() sku: Sku, @Ctx() ctx: CatalogContext): Promise<boolean> {
+    return sku.retired ?? (await ctx.skuLoader.load(sku.code))?.retired ?? false;
+  }
 }
 
-/** Resolves `Sku.title` (and the rest) for entities other subgraphs return by code. */
+/**
+ * Another subgraph's SKU reference resolves here. A code the catalog does not know (possible
+ * only for data older than the catalog's copy) still resolves, titled by its code, so a
+ * missing title never nulls the whole response.
+ */
 export const skuReference = {
-  __resolveReference: async (reference: { code: string }, ctx: CatalogContext) =>
-    (await ctx.skuLoader.load(reference.code)) ?? { code: reference.code, title: reference.code },
+  __resolveReference: (reference: { code: string }) => ({ code: reference.code }),
 };

@@ -5,6 +5,7 @@ import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 export class Sku {
   @Field(() => ID) code!: string;
   @Field() title!: string;
+  @Field({ description: 'A retired SKU is kept for history; its listings are reported as orphaned.' }) retired!: boolean;
 }
 
 @ObjectType()
@@ -38,6 +39,7 @@ export class UpsertSkuInput {
   @Field(() => ID) code!: string;
   @Field() title!: string;
   @Field(() => [BundleComponentInput], { nullable: true }) components?: BundleComponentInput[] | null;
+  @Field(() => Boolean, { nullable: true, defaultValue: false }) retired?: boolean | null;
 }
 
 @InputType()
@@ -46,4 +48,37 @@ export class UpsertListingInput {
   @Field(() => ID) externalId!: string;
   @Field(() => ID) sku!: string;
   @Field(() => Int, { nullable: true, defaultValue: 1 }) unitsPerListing?: number | null;
+}
+
+@ObjectType({ description: 'A listing that sells a SKU the catalog no longer has (MISSING_SKU) or has retired (RETIRED_SKU).' })
+export class OrphanedListing {
+  @Field(() => ChannelListing) listing!: ChannelListing;
+  @Field() problem!: string;
+}
+
+@InputType()
+export class ListingRowInput {
+  @Field(() => ID) channel!: string;
+  @Field(() => ID) externalId!: string;
+  @Field(() => ID) sku!: string;
+  @Field(() => Int, { nullable: true, defaultValue: 1 }) unitsPerListing?: number | null;
+}
+
+@InputType({ description: 'Either CSV text (header: channel,externalId,sku,unitsPerListing) or rows; every row is checked before any is written.' })
+export class ImportListingsInput {
+  @Field(() => String, { nullable: true }) csv?: string | null;
+  @Field(() => [ListingRowInput], { nullable: true }) rows?: ListingRowInput[] | null;
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Write the valid rows even when others are rejected.' }) partial?: boolean | null;
+}
+
+@ObjectType()
+export class ImportRowError {
+  @Field(() => Int, { description: 'Line in the CSV (header is line 1), or position in `rows` counting from 1.' }) line!: number;
+  @Field() reason!: string;
+}
+
+@ObjectType()
+export class ImportListingsResult {
+  @Field(() => Int) applied!: number;
+  @Field(() => [ImportRowError]) rejected!: ImportRowError[];
 }

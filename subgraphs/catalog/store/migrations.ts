@@ -1,4 +1,4 @@
-import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { CreateOutbox1700000000000 } from '../../../shared/outbox';
 
 export class CreateCatalog1700000000001 implements MigrationInterface {
@@ -48,4 +48,18 @@ export class CreateCatalog1700000000001 implements MigrationInterface {
   }
 }
 
-export const catalogMigrations = [CreateOutbox1700000000000, CreateCatalog1700000000001];
+
+/** A SKU can be retired: it stays for history, and its listings show up as orphaned. */
+export class AddSkuRetired1700000000002 implements MigrationInterface {
+  name = 'AddSkuRetired1700000000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.addColumn('sku', new TableColumn({ name: 'retired', type: 'integer', default: 0 }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropColumn('sku', 'retired');
+  }
+}
+
+export const catalogMigrations = [CreateOutbox1700000000000, CreateCatalog1700000000001, AddSkuRetired1700000000002];
