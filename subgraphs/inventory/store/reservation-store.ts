@@ -56,6 +56,8 @@ export class ReservationStore {
     }
     if (!input.idempotencyKey || input.idempotencyKey.length > 200) throw badInput('idempotencyKey must be 1 to 200 characters', { field: 'idempotencyKey' });
     if (input.lines.length === 0) throw badInput('a reservation needs at least one line', { field: 'lines' });
+    // reservation_line is keyed by (reservation, SKU): a repeated SKU would fail on insert as an internal error.
+    if (new Set(input.lines.map((line) => line.sku)).size !== input.lines.length) throw badInput('a SKU is listed on more than one line', { field: 'lines' });
     for (const line of input.lines) {
       if (!Number.isInteger(line.quantity) || line.quantity < 1) {
         throw badInput(`quantity must be a whole number of at least 1, got ${line.quantity} for ${line.sku}`, { field: 'quantity', sku: line.sku });

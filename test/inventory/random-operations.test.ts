@@ -1,0 +1,274 @@
+import { explodeLines, type ComponentLine } from '../../subgraphs/inventory/domain/availability';
+import { applyInventoryEvent, type InventoryEventType } from '../../subgraphs/inventory/domain/inventory-event';
+import { EMPTY_STOCK, available } from '../../subgraphs/inventory/domain/stock';
+import type { InventoryEventInput } from '../../subgraphs/inventory/store/event-recorder';
+import type { Reservation } from '../../subgraphs/inventory/store/reservation-store';
+import { readStockRows, storedViolations, type StoredStock } from './stock-invariants';
+import { startInventory, type InventoryUnderTest } from './inventory-under-test';
+
+/**
+ * A seeded random walk through every operation the inventory core offers: all nine event types
+ * (good, refused, stale, replayed and conflicting), holds over simple SKUs and a bundle,
+ * releases, expiries and channel rule changes. Each step's outcome is predicted from the
+ * stock read before it and checked, and after every step the stored invariants must hold.
+ * INVENTORY_SEED picks another walk; a failure names its seed and step.
+ */
+const SEED = Number(process.env.INVENTORY_SEED ?? 20260301);
+const STEPS = 1200;
+
+const LOCATIONS = ['north', 'south', 'east'];
+const SIMPLE = ['A', 'B', 'C'];
+const COMPONENTS: Record<string, ComponentLine[]> = { KIT: [{ sku: 'A', quantity: 2 }, { sku: 'B', quantity: 1 }] };
+const ALL_SKUS = [...SIMPLE, 'KIT'];
+const TYPES: InventoryEventType[] = ['RECEIPT', 'ADJUSTMENT', 'COUNT', 'DAMAGE', 'QUALITY_HOLD', 'QUALITY_RELEASE', 'WRITE_OFF', 'RETURN', 'INCOMING'];
+// Long enough that no hold lapses on the wall clock during the walk: only expireDue ends them.
+const TTLS = [300, 900, 3600];
+
+interface ChannelState { code: string; locations: string[]; bufferUnits: number; paused: boolean }
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let inventory: InventoryUnderTest;
+const channels: ChannelState[] = [
+  { code: 'web', locations: ['north', 'south'], bufferUnits: 0, paused: false },
+  { code: 'amazon', locations: ['south', 'east'], bufferUnits: 2, paused: false },
+  { code: 'shop', locations: ['east', 'north'], bufferUnits: 1, paused: false },
+];
+
+beforeAll(async () => {
+  inventory = await startInventory({ overrides: { RESERVATION_SWEEP_MS: '3600000' } });
+  for (const code of LOCATIONS) await inventory.services.setup.upsertLocation({ code, name: code, kind: 'WAREHOUSE', country: 'US' });
+  for (const channel of channels) await inventory.services.setup.upsertChannel({ ...channel, name: channel.code });
+  await inventory.knowSkus([...SIMPLE, { code: 'KIT', components: COMPONENTS.KIT }]);
+});
+afterAll(() => inventory.close());
+
+const sameStock = (a: Map<string, StoredStock>, b: Map<string, StoredStock>) => expect(Object.fromEntries(b)).toEqual(Object.fromEntries(a));
+
+describe(`a random walk through the inventory core (seed ${SEED})`, () => {
+  it(`keeps stock sound over ${STEPS} random operations`, async () => {
+    const { services } = inventory;
+    const { db } = services;
+    const random = mulberry32(SEED);
+    const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const chance = (p: number) => random() < p;
+
+    const active = new Map<string, Reservation>();
+    const ended: Reservation[] = [];
+    const reserveInputs: { input: Parameters<typeof services.reservations.reserve>[0]; id: string }[] = [];
+    const recorded: InventoryEventInput[] = [];
+    const tally = new Map<string, number>();
+    const count = (what: string) => tally.set(what, (tally.get(what) ?? 0) + 1);
+    let clock = Date.parse('2026-03-01T00:00:00Z');
+    let eventNo = 0;
+    let reserveNo = 0;
+
+    const availabilityOf = async (channel: string, skus: string[]) => services.reader.availability(skus.map((sku) => ({ channel, sku })));
+    const negativeAlerts = async () => Number((await db.query("SELECT COUNT(*) AS n FROM alert WHERE kind = 'NEGATIVE_STOCK'"))[0].n);
+
+    const randomEvent = (): InventoryEventInput => {
+      const type = pick(TYPES);
+      clock += 60_000;
+      let quantity = ({
+        RECEIPT: int(1, 15), ADJUSTMENT: (chance(0.5) ? -1 : 1) * int(1, 6), COUNT: int(0, 25), DAMAGE: int(1, 4),
+        QUALITY_HOLD: int(1, 5), QUALITY_RELEASE: int(1, 5), WRITE_OFF: int(1, 4), RETURN: int(1, 3), INCOMING: int(1, 20),
+      } as Record<InventoryEventType, number>)[type];
+      if (chance(0.03)) quantity = type === 'ADJUSTMENT' || type === 'COUNT' ? (type === 'COUNT' ? -1 : 0) : int(-1, 0);
+      const damagedQuantity = (type === 'RECEIPT' || type === 'RETURN') && chance(0.3) ? int(0, Math.max(0, quantity)) : undefined;
+      // Some counts arrive late, and may be older than a count already applied.
+      const occurredAt = new Date(type === 'COUNT' && chance(0.3) ? clock - int(1, 180) * 60_000 : clock);
+      return {
+        idempotencyKey: `e${++eventNo}`, source: pick(['wms', 'erp']), type, sku: chance(0.02) ? 'KIT' : pick(SIMPLE), location: pick(LOCATIONS),
+        quantity, damagedQuantity, occurredAt, expectedAt: type === 'INCOMING' ? new Date(clock + 7 * 86_400_000) : undefined,
+        reason: chance(0.2) ? 'cycle' : undefined,
+      };
+    };
+
+    const eventStep = async () => {
+      const event = randomEvent();
+      const before = await readStockRows(db);
+      const alertsBefore = await negativeAlerts();
+      const row = before.get(`${event.sku}|${event.location}`);
+      const expected = event.sku === 'KIT'
+        ? { ok: false as const, code: 'BAD_USER_INPUT' }
+        : applyInventoryEvent(row?.figures ?? { ...EMPTY_STOCK }, event, row?.lastCountAt ? new Date(row.lastCountAt) : null);
+      const result = await services.events.record([event]);
+      const after = await readStockRows(db);
+      if (expected.ok) {
+        expect(result).toEqual({ applied: 1, duplicates: 0, rejected: [] });
+        expect(after.get(`${event.sku}|${event.location}`)!.figures).toEqual(expected.next);
+        if (event.type === 'COUNT') expect(new Date(after.get(`${event.sku}|${event.location}`)!.lastCountAt!).getTime()).toBe(event.occurredAt.getTime());
+        expect(await negativeAlerts()).toBe(alertsBefore + (expected.countedBelowHeld ? 1 : 0));
+        recorded.push(event);
+        count(`applied ${event.type}`);
+        if (expected.countedBelowHeld) count('counted below held');
+      } else {
+        expect(result.applied).toBe(0);
+        expect(result.rejected).toEqual([{ idempotencyKey: event.idempotencyKey, code: expected.code, message: expect.any(String) }]);
+        // A refused event leaves no trace, apart from a stock row it may have created empty.
+        const unchanged = new Map(before);
+        if (!row && after.has(`${event.sku}|${event.location}`)) unchanged.set(`${event.sku}|${event.location}`, { figures: { ...EMPTY_STOCK }, lastCountAt: null });
+        sameStock(unchanged, after);
+        count(`refused ${expected.code}`);
+      }
+    };
+
+    const replayStep = async () => {
+      if (recorded.length === 0) return;
+      const event = pick(recorded);
+      const before = await readStockRows(db);
+      if (chance(0.5)) {
+        expect(await services.events.record([event])).toEqual({ applied: 0, duplicates: 1, rejected: [] });
+        count('duplicate event');
+      } else {
+        const changed = { ...event, quantity: event.quantity + 1 };
+        const result = await services.events.record([changed]);
+        expect(result.rejected.map((r) => r.code)).toEqual(['IDEMPOTENCY_CONFLICT']);
+        count('conflicting event');
+      }
+      sameStock(before, await readStockRows(db));
+    };
+
+    const reserveStep = async () => {
+      const channel = pick(channels);
+      const lines = Array.from({ length: chance(0.3) ? 2 : 1 }, () => ({ sku: pick(ALL_SKUS), quantity: int(1, 4) }));
+      const input = { channel: channel.code, lines, ttlSeconds: pick(TTLS), idempotencyKey: `r${++reserveNo}` };
+      const needs = explodeLines(lines, (sku) => COMPONENTS[sku] ?? []);
+      const availableBefore = await availabilityOf(channel.code, needs.map((need) => need.sku));
+      const repeatsSku = new Set(lines.map((line) => line.sku)).size < lines.length;
+      const shouldHold = !repeatsSku && needs.every((need, i) => need.quantity <= availableBefore[i]);
+      const before = await readStockRows(db);
+      let reservation: Reservation | null = null;
+      let code: string | undefined;
+      try {
+        reservation = await services.reservations.reserve(input);
+      } catch (error) {
+        code = (error as { extensions?: { code?: string } }).extensions?.code ?? String(error);
+      }
+      if (shouldHold) {
+        expect(code).toBeUndefined();
+        expect(reservation!.status).toBe('ACTIVE');
+        active.set(reservation!.id, reservation!);
+        reserveInputs.push({ input, id: reservation!.id });
+        // The hold takes exactly what it asked for, only from the channel's locations.
+        expect(await availabilityOf(channel.code, needs.map((need) => need.sku))).toEqual(needs.map((need, i) => availableBefore[i] - need.quantity));
+        const parts = await db.query('SELECT sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id = ?', [reservation!.id]);
+        for (const part of parts) expect(channel.locations).toContain(part.location_code);
+        const held = new Map<string, number>();
+        for (const part of parts) held.set(part.sku_code, (held.get(part.sku_code) ?? 0) + Number(part.quantity));
+        expect(Object.fromEntries(held)).toEqual(Object.fromEntries(needs.map((need) => [need.sku, need.quantity])));
+        count('held');
+      } else {
+        expect(code).toBe(repeatsSku ? 'BAD_USER_INPUT' : 'INSUFFICIENT_STOCK');
+        sameStock(before, await readStockRows(db));
+        expect(await db.query('SELECT id FROM reservation WHERE idempotency_key = ?', [input.idempotencyKey])).toEqual([]);
+        count(repeatsSku ? 'refused hold (SKU repeated)' : channel.paused ? 'refused hold (paused)' : 'refused hold');
+      }
+    };
+
+    const retryStep = async () => {
+      if (reserveInputs.length === 0) return;
+      const { input, id } = pick(reserveInputs);
+      const before = await readStockRows(db);
+      expect((await services.reservations.reserve(input)).id).toBe(id);
+      sameStock(before, await readStockRows(db));
+      count('retried hold');
+    };
+
+    const releaseStep = async () => {
+      if (active.size === 0 || chance(0.1)) {
+        if (ended.length === 0) return;
+        // Releasing what already ended changes nothing.
+        const done = pick(ended);
+        const before = await readStockRows(db);
+        expect((await services.reservations.release(done.id)).status).toBe(done.status);
+        sameStock(before, await readStockRows(db));
+        count('release of an ended hold');
+        return;
+      }
+      const hold = pick([...active.values()]);
+      const released = await services.reservations.release(hold.id);
+      expect(released.status).toBe('RELEASED');
+      active.delete(hold.id);
+      ended.push(released);
+      count('released');
+    };
+
+    const expireStep = async () => {
+      const until = new Date(Date.now() + pick([400, 1000]) * 1000);
+      const due = [...active.values()].filter((hold) => hold.expiresAt.getTime() <= until.getTime());
+      expect(await services.reservations.expireDue(until, 10_000)).toBe(due.length);
+      for (const hold of due) {
+        active.delete(hold.id);
+        ended.push({ ...hold, status: 'EXPIRED' });
+        const [row] = await db.query('SELECT status FROM reservation WHERE id = ?', [hold.id]);
+        expect(row.status).toBe('EXPIRED');
+      }
+      count('expired holds');
+    };
+
+    const ruleStep = async () => {
+      const channel = pick(channels);
+      if (chance(0.5)) channel.paused = chance(0.3);
+      else channel.bufferUnits = int(0, 3);
+      await services.setup.upsertChannel({ ...channel, name: channel.code });
+      count('rule change');
+    };
+
+    /** Everything that must be true whatever happened: stored invariants, then each channel's availability and feed. */
+    const checkInvariants = async () => {
+      expect(await storedViolations(db)).toEqual([]);
+      const stock = await readStockRows(db);
+      const feed = await db.query('SELECT channel_code, sku_code, available FROM availability_state');
+      const fed = new Map(feed.map((row) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
+      const keys = channels.flatMap((channel) => ALL_SKUS.map((sku) => ({ channel: channel.code, sku })));
+      const read = await services.reader.availability(keys);
+      for (const channel of channels) {
+        const bySku = new Map(keys.map((key, i) => [key, read[i]] as const).filter(([key]) => key.channel === channel.code).map(([key, value]) => [key.sku, value]));
+        for (const sku of SIMPLE) {
+          const sellable = channel.locations.reduce((sum, location) => sum + available(stock.get(`${sku}|${location}`)?.figures ?? EMPTY_STOCK), 0);
+          const value = bySku.get(sku)!;
+          expect(value).toBeGreaterThanOrEqual(0);
+          expect(value).toBeLessThanOrEqual(sellable);
+          expect(value).toBe(channel.paused ? 0 : Math.max(0, sellable - channel.bufferUnits));
+        }
+        const kit = Math.min(...COMPONENTS.KIT.map((part) => Math.floor(bySku.get(part.sku)! / part.quantity)));
+        expect(bySku.get('KIT')).toBe(kit);
+        // What subscribers were last told equals what a read shows now.
+        for (const sku of ALL_SKUS) expect([channel.code, sku, fed.get(`${channel.code}|${sku}`) ?? 0]).toEqual([channel.code, sku, bySku.get(sku)]);
+      }
+    };
+
+    const steps: [number, () => Promise<void>][] = [
+      [44, eventStep], [30, reserveStep], [10, releaseStep], [4, expireStep], [4, replayStep], [3, retryStep], [5, ruleStep],
+    ];
+    const totalWeight = steps.reduce((sum, [weight]) => sum + weight, 0);
+    for (let step = 1; step <= STEPS; step++) {
+      let roll = random() * totalWeight;
+      const [, run] = steps.find(([weight]) => (roll -= weight) < 0)!;
+      try {
+        await run();
+        await checkInvariants();
+      } catch (error) {
+        throw new Error(`seed ${SEED}, step ${step} (${run.name}): ${(error as Error).message}`);
+      }
+    }
+
+    // The walk really visited what it claims to test.
+    for (const what of [...TYPES.map((type) => `applied ${type}`), 'refused STALE', 'refused INSUFFICIENT_STOCK', 'refused BAD_USER_INPUT',
+      'counted below held', 'held', 'refused hold', 'refused hold (paused)', 'refused hold (SKU repeated)', 'released', 'expired holds', 'duplicate event',
+      'conflicting event', 'retried hold', 'rule change']) {
+      expect([what, (tally.get(what) ?? 0) > 0]).toEqual([what, true]);
+    }
+  }, 180_000);
+});
