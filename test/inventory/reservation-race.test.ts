@@ -10,12 +10,13 @@ beforeAll(async () => {
   await setup.upsertLocation({ code: 'west', name: 'West', kind: 'WAREHOUSE', country: 'US' });
   await setup.upsertChannel({ code: 'web', name: 'Web', locations: ['east', 'west'] });
   await setup.upsertChannel({ code: 'amazon', name: 'Amazon', locations: ['west', 'east'] });
-  await inventory.knowSkus(['HOT', 'RARE', 'PLENTY']);
+  await inventory.knowSkus(['HOT', 'RARE', 'PLENTY', 'LAST']);
   await inventory.receive([
     { type: 'RECEIPT', sku: 'HOT', location: 'east', quantity: 60 },
     { type: 'RECEIPT', sku: 'HOT', location: 'west', quantity: 40 },
     { type: 'RECEIPT', sku: 'RARE', location: 'west', quantity: 30 },
     { type: 'RECEIPT', sku: 'PLENTY', location: 'east', quantity: 1000 },
+    { type: 'RECEIPT', sku: 'LAST', location: 'east', quantity: 3 },
   ]);
 });
 afterAll(() => inventory.close());
@@ -64,6 +65,17 @@ describe('concurrent checkouts never hold more than there is', () => {
     expect(await availability('web', 'RARE')).toBe(0);
     expect(await availability('web', 'PLENTY')).toBe(1000 - 2 * ok.length);
     expect((await activeAllocations(db)).get('PLENTY|east')).toBe(2 * ok.length);
+    expect(await storedViolations(db)).toEqual([]);
+  });
+
+  it('the same checkout sent several times at once holds once, and every copy answers with that one reservation', async () => {
+    const { reservations, db } = inventory.services;
+    // Only enough for one copy: the others must find the winner's hold, not report a shortage.
+    const input = { channel: 'web', idempotencyKey: 'double-click', lines: [{ sku: 'LAST', quantity: 2 }] };
+    const { ok, failed } = await settle(Array.from({ length: 5 }, () => reservations.reserve(input)));
+    expect(failed).toEqual([]);
+    expect(new Set(ok.map((reservation) => reservation.id)).size).toBe(1);
+    expect(await reservedOf(db, 'LAST')).toBe(2);
     expect(await storedViolations(db)).toEqual([]);
   });
 });

@@ -71,8 +71,9 @@ export class ReservationStore {
       await this.relay.flush();
       return reservation;
     } catch (error) {
-      // Two requests with one key raced; the loser answers with what the winner stored.
-      const raced = (error as { [NOT_RETRYABLE]?: boolean })[NOT_RETRYABLE] ? null : await this.findByKey(input.channel, input.idempotencyKey);
+      // Two requests with one key raced; the loser answers with what the winner stored. Looked up
+      // after a shortage too: the winner's own hold may be what left the loser short.
+      const raced = await this.findByKey(input.channel, input.idempotencyKey);
       if (raced) return this.replay(raced, hash);
       throw error;
     }
