@@ -78,4 +78,15 @@ describe('concurrent checkouts never hold more than there is', () => {
     expect(await reservedOf(db, 'LAST')).toBe(2);
     expect(await storedViolations(db)).toEqual([]);
   });
+
+  it('the same checkout sent several times at once with plenty of stock still holds once', async () => {
+    const { reservations, db } = inventory.services;
+    const before = await reservedOf(db, 'PLENTY');
+    const input = { channel: 'amazon', idempotencyKey: 'double-click-plenty', lines: [{ sku: 'PLENTY', quantity: 4 }] };
+    const { ok, failed } = await settle(Array.from({ length: 5 }, () => reservations.reserve(input)));
+    expect(failed).toEqual([]);
+    expect(new Set(ok.map((reservation) => reservation.id)).size).toBe(1);
+    expect(await reservedOf(db, 'PLENTY')).toBe(before + 4);
+    expect(await storedViolations(db)).toEqual([]);
+  });
 });

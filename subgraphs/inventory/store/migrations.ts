@@ -96,6 +96,27 @@ export class CreateInventory1700000000001 implements MigrationInterface {
 }
 
 
+/**
+ * The (channel, idempotencyKey) unique of `reservation` never reached MySQL: TypeORM matches an
+ * unnamed unique against the table's unnamed index and skips it. Without it, one checkout
+ * retried at once held stock once per copy. SQLite has it as a table constraint already.
+ */
+export class UniqueReservationKeyOnMysql1700000000004 implements MigrationInterface {
+  name = 'UniqueReservationKeyOnMysql1700000000004';
+
+  async up(runner: QueryRunner): Promise<void> {
+    if (runner.connection.driver.options.type !== 'mysql') return;
+    const unique = await runner.query("SHOW INDEX FROM reservation WHERE Non_unique = 0 AND Column_name = 'idempotency_key'");
+    if (unique.length === 0) await runner.query('CREATE UNIQUE INDEX UQ_reservation_channel_key ON reservation (channel_code, idempotency_key)');
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    if (runner.connection.driver.options.type !== 'mysql') return;
+    const ours = await runner.query("SHOW INDEX FROM reservation WHERE Key_name = 'UQ_reservation_channel_key'");
+    if (ours.length) await runner.query('DROP INDEX UQ_reservation_channel_key ON reservation');
+  }
+}
+
 /** Promotion rules (cap, share), dedicated allocations, and the schedule of incoming stock. */
 export class AddChannelRulesAndIncoming1700000000002 implements MigrationInterface {
   name = 'AddChannelRulesAndIncoming1700000000002';
@@ -124,4 +145,6 @@ export class AddChannelRulesAndIncoming1700000000002 implements MigrationInterfa
   }
 }
 
-export const inventoryMigrations = [CreateOutbox1700000000000, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002];
+export const inventoryMigrations = [
+  CreateOutbox1700000000000, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002, UniqueReservationKeyOnMysql1700000000004,
+];
