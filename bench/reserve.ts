@@ -1,0 +1,206 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import SqliteDatabase from 'better-sqlite3';
+import { mysqlDatabaseName } from '../shared/database';
+import type { InventoryRuntime } from '../subgraphs/inventory';
+import type { TestSystem } from '../test/support/system';
+import { compareLoads } from './load';
+import { heading, line, ms, PHASE_MS, percent, rate, ROUNDS, table, WARMUP_MS, type Benchmark, type SummaryRow } from './report';
+import { createKey, seedShop, startBenchSystem, storeOf } from './shop';
+
+/** Concurrent callers in-process, connections in the raw baseline, and HTTP connections. */
+const CALLERS = 16;
+const HOT_SKU = 'HOT';
+const SPREAD_SKUS = Array.from({ length: 1000 }, (_, index) => `SP-${String(index).padStart(4, '0')}`);
+/** Far more than any phase can hold, so no hold ever fails for lack of stock. */
+const HOT_STOCK = 1_000_000_000;
+const SPREAD_STOCK = 1_000_000;
+/** The statement a hold boils down to: take one unit while one is sellable. */
+const RAW_HOLD = 'UPDATE stock_level SET reserved = reserved + 1 WHERE sku_code = ? AND location_code = ? AND on_hand - committed - reserved - damaged - quality_control - safety_stock >= 1';
+const RESERVE_MUTATION = 'mutation($i: ReserveInput!) { reserve(input: $i) { id status } }';
+const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
+
+interface PhaseResult {
+  done: number;
+  failed: number;
+  firstFailure: string | null;
+  rate: number;
+  /** Completions in the first and in the last full second: shows a rate that sinks as holds pile up. */
+  firstSecond: number;
+  lastSecond: number;
+}
+
+/** Runs `work` from `callers` concurrent loops for `durationMs`; `work` gets a sequence number. */
+async function closedLoop(callers: number, durationMs: number, work: (i: number) => Promise<boolean>): Promise<PhaseResult> {
+  let sequence = 0;
+  let failed = 0;
+  let firstFailure: string | null = null;
+  const completions: number[] = [];
+  const started = performance.now();
+  const deadline = started + durationMs;
+  const caller = async () => {
+    while (performance.now() < deadline) {
+      try {
+        if (await work(sequence++)) completions.push(performance.now() - started);
+        else { failed++; firstFailure ??= 'no row changed'; }
+      } catch (error) {
+        failed++;
+        firstFailure ??= String((error as Error).message ?? error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: callers }, caller));
+  const elapsed = performance.now() - started;
+  const lastFull = Math.floor(elapsed / 1000) - 1;
+  const inSecond = (second: number) => completions.filter((at) => at >= second * 1000 && at < (second + 1) * 1000).length;
+  return { done: completions.length, failed, firstFailure, rate: (completions.length * 1000) / elapsed, firstSecond: inSecond(0), lastSecond: lastFull > 0 ? inSecond(lastFull) : NaN };
+}
+
+async function warmThenMeasure(work: (i: number) => Promise<boolean>): Promise<PhaseResult> {
+  await closedLoop(CALLERS, WARMUP_MS, work);
+  return closedLoop(CALLERS, PHASE_MS, work);
+}
+
+/** The raw conditional UPDATE, on the system's own inventory database, with its own connections. */
+interface RawHolder {
+  hold(sku: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+function rawSqlite(system: TestSystem): RawHolder {
+  // better-sqlite3 is synchronous: one connection, as the engine has one writer; callers take turns.
+  const connection = new SqliteDatabase(path.join(system.config.dataDir, 'inventory.sqlite'));
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('busy_timeout = 10000');
+  const statement = connection.prepare(RAW_HOLD);
+  return {
+    hold: async (sku) => statement.run(sku, 'east').changes === 1,
+    close: async () => { connection.close(); },
+  };
+}
+
+async function rawMysql(system: TestSystem): Promise<RawHolder> {
+  const mysql = await import('mysql2/promise');
+  const url = new URL(system.config.databaseUrl!);
+  url.pathname = `/${mysqlDatabaseName(system.config.databaseUrl!, 'inventory')}`;
+  const pool = mysql.createPool({ uri: url.toString(), connectionLimit: CALLERS });
+  return {
+    hold: async (sku) => {
+      const [result] = await pool.query(RAW_HOLD, [sku, 'east']);
+      return (result as { affectedRows: number }).affectedRows === 1;
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function mysqlReachable(databaseUrl: string): Promise<string | null> {
+  try {
+    const mysql = await import('mysql2/promise');
+    const connection = await mysql.createConnection({ uri: databaseUrl, connectTimeout: 2000 });
+    await connection.end();
+    return null;
+  } catch (error) {
+    return String((error as Error).message ?? error);
+  }
+}
+
+/** Engine vs raw statement, on one hot SKU and spread over 1,000 SKUs. */
+async function engineVsRaw(system: TestSystem, store: string): Promise<SummaryRow[]> {
+  const inventory = system.subgraphs.inventory as InventoryRuntime;
+  const raw = system.config.databaseUrl ? await rawMysql(system) : rawSqlite(system);
+  const rows: SummaryRow[] = [];
+  const printed: string[][] = [];
+  try {
+    for (const [label, skus] of [['hot SKU', [HOT_SKU]], ['1,000 SKUs', SPREAD_SKUS]] as const) {
+      const tag = `${label === 'hot SKU' ? 'hot' : 'spread'}-${Math.random().toString(36).slice(2, 8)}`;
+      const statementsBefore = inventory.db.queries;
+      let holdsStarted = 0;
+      const engine = await warmThenMeasure(async (i) => {
+        const key = `${tag}-${holdsStarted++}`;
+        await inventory.services.reservations.reserve({ channel: 'web', lines: [{ sku: skus[i % skus.length], quantity: 1 }], idempotencyKey: key, ttlSeconds: 600 });
+        return true;
+      });
+      const statementsPerHold = (inventory.db.queries - statementsBefore) / holdsStarted;
+      const direct = await warmThenMeasure((i) => raw.hold(skus[i % skus.length]));
+      const ratio = engine.rate / direct.rate;
+      printed.push(
+        [`engine reserve(), ${label}`, rate(engine.rate, ''), `${engine.firstSecond} -> ${engine.lastSecond}`, String(engine.failed), statementsPerHold.toFixed(1)],
+        [`raw UPDATE, ${label}`, rate(direct.rate, ''), `${direct.firstSecond} -> ${direct.lastSecond}`, String(direct.failed), '1'],
+      );
+      if (engine.firstFailure) line(`engine failure (${label}): ${engine.firstFailure}`);
+      if (direct.firstFailure) line(`raw failure (${label}): ${direct.firstFailure}`);
+      const hot = label === 'hot SKU';
+      rows.push({
+        benchmark: `reserve engine, ${store}, ${label}`, measured: rate(engine.rate, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
+        ratio, target: hot ? '>= 100%' : '—', met: hot ? ratio >= 1 : null,
+      });
+    }
+  } finally {
+    await raw.close();
+  }
+  table(['in-process, ' + `${CALLERS} callers`, 'per s', '1st s -> last s', 'failed', 'stmts/hold'], printed);
+  for (const row of rows) line(`${row.benchmark}: ${percent(row.ratio)} of the raw statement${row.target === '—' ? '' : ` (target ${row.target})`}`);
+  return rows;
+}
+
+/** `reserve` mutations through the gateway beside the gateway's cheapest possible request. */
+async function throughGateway(system: TestSystem): Promise<SummaryRow> {
+  const checkout = await createKey(system, 'bench checkout', ['reservations:write']);
+  const common = { url: system.url, headers: { 'x-api-key': checkout.secret }, connections: CALLERS, durationMs: PHASE_MS };
+  const [trivial, reserve] = await compareLoads([
+    { ...common, body: JSON.stringify({ query: '{ __typename }' }) },
+    {
+      ...common,
+      skus: SPREAD_SKUS,
+      body: JSON.stringify({ query: RESERVE_MUTATION, variables: { i: { channel: 'web', lines: [{ sku: '{{sku}}', quantity: 1 }], idempotencyKey: 'gw-{{i}}' } } }),
+    },
+  ], ROUNDS, WARMUP_MS);
+  table([`gateway over HTTP, ${CALLERS} connections`, 'req/s', 'p50', 'p99', 'failed'], [
+    ['{ __typename }', rate(trivial.rps, ''), ms(trivial.p50Ms), ms(trivial.p99Ms), String(trivial.failed)],
+    ['reserve, 1 line, 1,000 SKUs', rate(reserve.rps, ''), ms(reserve.p50Ms), ms(reserve.p99Ms), String(reserve.failed)],
+  ]);
+  for (const [name, result] of [['__typename', trivial], ['reserve', reserve]] as const) {
+    if (result.firstFailure) line(`${name} failure: ${result.firstFailure}`);
+  }
+  const ratio = reserve.rps / trivial.rps;
+  line(`reserve / { __typename }: ${percent(ratio)} (target >= 80%)`);
+  return {
+    benchmark: `reserve via gateway, ${storeOf(system)}`, measured: rate(reserve.rps, ' req/s'), baseline: `${rate(trivial.rps, ' req/s')} __typename`,
+    ratio, target: '>= 80%', met: ratio >= 0.8,
+  };
+}
+
+const reserveStock = () => ({ [HOT_SKU]: { east: HOT_STOCK }, ...Object.fromEntries(SPREAD_SKUS.map((sku) => [sku, { east: SPREAD_STOCK }])) });
+
+async function run(): Promise<SummaryRow[]> {
+  const rows: SummaryRow[] = [];
+  const mysqlUrl = process.env.BENCH_MYSQL_URL || process.env.TEST_MYSQL_URL || DEFAULT_MYSQL_URL;
+  const mysqlDown = await mysqlReachable(mysqlUrl);
+  // The HTTP part runs on the store the embedded default would use: SQLite, or MySQL with TEST_MYSQL_URL.
+  const gatewayStore = process.env.TEST_MYSQL_URL && !mysqlDown ? 'mysql' : 'sqlite';
+  const stores: ['sqlite' | 'mysql', string][] = [['sqlite', 'sqlite']];
+  if (mysqlDown) {
+    heading('reserve on MariaDB skipped');
+    line(`cannot connect to ${mysqlUrl} (${mysqlDown}); set BENCH_MYSQL_URL to a server to include it`);
+  } else stores.push(['mysql', mysqlUrl]);
+
+  for (const [kind, database] of stores) {
+    const system = await startBenchSystem(database);
+    const store = kind === 'mysql' ? 'MariaDB' : 'SQLite';
+    try {
+      await seedShop(system, reserveStock());
+      if (kind === gatewayStore) {
+        heading(`reserve through the gateway over HTTP (${storeOf(system)}): reserve vs { __typename }, ${CALLERS} connections, ${PHASE_MS / 1000} s each in ${ROUNDS} alternating turns`);
+        rows.push(await throughGateway(system));
+      }
+      heading(`reserve engine on ${store}: services.reservations.reserve() in-process vs the raw conditional UPDATE, ${CALLERS} callers, ${PHASE_MS / 1000} s each`);
+      rows.push(...(await engineVsRaw(system, store)));
+    } finally {
+      await system.close();
+    }
+  }
+  return rows;
+}
+
+export const reserveBenchmark: Benchmark = { name: 'reserve', run };
