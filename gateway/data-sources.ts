@@ -1,8 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { identityHeaders } from '../shared/auth';
+import type { Config, SubgraphName } from '../shared/config';
+import type { Logger } from '../shared/logger';
 import type { SubgraphRuntime } from '../shared/subgraph';
 import type { GatewayContext } from './context';
+import { timedDataSource } from './plugins/metrics';
 
 const DOCUMENT_CACHE_SIZE = 2000;
 
@@ -31,7 +34,14 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
       operationName: request.operationName,
       contextValue: this.createContext(context.identity ?? null, context.requestId ?? 'internal'),
     });
-    return { data: result.data as Record<string, unknown> | null | undefined, errors: result.errors?.map((error) => error.toJSON()) };
+    // No `data` at all: the request failed before execution, on variable values only a custom
+    // scalar (DateTime) could refuse. As Apollo Server does for a subgraph over HTTP, that is BAD_USER_INPUT.
+    const requestError = !('data' in result);
+    const errors = result.errors?.map((error) => {
+      const json = error.toJSON();
+      return requestError && !json.extensions?.code ? { ...json, extensions: { ...json.extensions, code: 'BAD_USER_INPUT' } } : json;
+    });
+    return { data: result.data as Record<string, unknown> | null | undefined, errors };
   }
 }
 
@@ -50,4 +60,28 @@ export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayConte
     for (const [name, value] of Object.entries(identityHeaders(context.identity ?? null, this.secret))) headers.set(name, value);
     if (context.requestId) headers.set('x-request-id', context.requestId);
   }
+}
+
+/**
+ * How the gateway reaches each subgraph: the access subgraph and embedded ones in process,
+ * the others over HTTP with a signed identity; every fetch timed for `/metrics`.
+ */
+export function subgraphServices(options: {
+  config: Config;
+  logger: Logger;
+  access: { schema: GraphQLSchema; createContext: SubgraphRuntime['createContext'] };
+  embedded?: Partial<Record<SubgraphName, SubgraphRuntime<any>>>;
+}) {
+  return ({ name, url }: { name: string; url?: string }): GraphQLDataSource<GatewayContext> => {
+    const runtime = options.embedded?.[name as SubgraphName];
+    let source: GraphQLDataSource<GatewayContext>;
+    if (name === 'access') source = new InProcessDataSource(options.access.schema, options.access.createContext);
+    else if (runtime) source = new InProcessDataSource(runtime.schema, runtime.createContext);
+    else {
+      const target = options.config.subgraphUrls[name as SubgraphName];
+      if (!target) throw new Error(`No URL for subgraph ${name} (set ${name.toUpperCase()}_URL)`);
+      source = new SignedRemoteDataSource(target ?? url!, options.config.internalSecret!);
+    }
+    return timedDataSource(name, source, options.logger);
+  };
 }

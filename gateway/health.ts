@@ -1,4 +1,8 @@
 import type { Express } from 'express';
+import type { Config, SubgraphName } from '../shared/config';
+import { SUBGRAPH_NAMES } from '../shared/config';
+import type { Database } from '../shared/database';
+import type { SubgraphRuntime } from '../shared/subgraph';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -21,4 +25,19 @@ export function mountHealth(app: Express, checks: Record<string, ReadinessCheck>
     const ready = results.every(([, status]) => status === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
+}
+
+/** The gateway's own database, then each subgraph: its database when embedded, its `/ready` otherwise. */
+export function readinessChecks(gatewayDb: Database, config: Config, embedded?: Partial<Record<SubgraphName, SubgraphRuntime<any>>>): Record<string, ReadinessCheck> {
+  const checks: Record<string, ReadinessCheck> = { gateway: () => gatewayDb.ping() };
+  for (const name of SUBGRAPH_NAMES) {
+    const runtime = embedded?.[name];
+    checks[name] = runtime
+      ? () => runtime.db.ping()
+      : async () => {
+        const response = await fetch(new URL('/ready', config.subgraphUrls[name]!));
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      };
+  }
+  return checks;
 }

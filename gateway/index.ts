@@ -1,32 +1,51 @@
-import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import Redis from 'ioredis';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import type { DocumentNode, ExecutionResult } from 'graphql';
+import type { Identity } from '../shared/auth';
 import type { Config, SubgraphName } from '../shared/config';
 import { SUBGRAPH_NAMES } from '../shared/config';
 import type { Logger } from '../shared/logger';
+import { watchOutbox } from '../shared/metrics';
+import { requestLogPlugin } from '../shared/request-log';
 import type { SubgraphRuntime } from '../shared/subgraph';
-import { buildAccessSchema, openKeyStore, type AccessContext } from './access';
+import { buildAccessSchema, openAccessStore, type AccessContext } from './access';
+import { OPEN_POLICY } from './access/key-policy';
 import { ensureAdminKey } from './admin-key';
 import { Authenticator } from './authenticate';
 import type { GatewayContext } from './context';
-import { InProcessDataSource, SignedRemoteDataSource } from './data-sources';
-import { mountHealth, type ReadinessCheck } from './health';
-import { SubscriptionRouter, type GatewayQuery, type SubscriptionTarget } from './subscription-router';
+import { subgraphServices } from './data-sources';
+import { mountHealth, readinessChecks } from './health';
+import { useAudit } from './plugins/audit';
+import { useBodyLimit } from './plugins/body-limit';
+import { useErrorMasking } from './plugins/error-masking';
+import { withExecutionTimeout } from './plugins/execution-timeout';
+import { useAdminIntrospection } from './plugins/introspection';
+import { useLimits } from './plugins/limits';
+import { mountMetrics, useMetrics } from './plugins/metrics';
+import { persistedQueries, useRegisteredOperations } from './plugins/persisted-queries';
+import { useRateLimit } from './plugins/rate-limit';
+import { useRequestId } from './plugins/request-id';
+import { SubscriptionRouter, type GatewayQuery } from './subscription-router';
 import { serveSubscriptions } from './subscriptions';
-import { inProcessTarget, remoteTarget } from './subscription-targets';
-import { apiSchemaOf, readSupergraph, subgraphShape, subscriptionOwners } from './supergraph';
+import { subscriptionTargets } from './subscription-targets';
+import { apiSchemaOf, readSupergraph } from './supergraph';
 
 export interface GatewayOptions {
   config: Config;
   logger: Logger;
   /** Embedded topology: the subgraphs running in this process. Omitted: call them at the configured URLs. */
   embedded?: Partial<Record<SubgraphName, SubgraphRuntime<any>>>;
+  /**
+   * Benchmark only, never set from configuration: every HTTP request runs as this identity with
+   * no key look-up, limits, rate limit, registered-operations check or audit, to measure their cost.
+   */
+  unprotectedAs?: Identity;
 }
 
 export interface RunningGateway {
@@ -37,89 +56,78 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const BODY_LIMIT = '1mb';
+/** The parser gives up past this many tokens, whatever a key's own limit says. */
+const PARSER_TOKEN_CEILING = 100_000;
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const { config, logger } = options;
-  const embedded = options.embedded;
+  const { config, logger, embedded } = options;
   const missing = embedded ? [] : SUBGRAPH_NAMES.filter((name) => !config.subgraphUrls[name]);
   if (missing.length) throw new Error(`Scaled-out gateway needs ${missing.map((n) => `${n.toUpperCase()}_URL`).join(', ')}`);
   if (!embedded && !config.internalSecret) throw new Error('Scaled-out gateway needs INTERNAL_SECRET to sign identities for subgraphs');
 
-  const { db: keyDb, keys } = await openKeyStore(config);
-  const createdAdminKey = await ensureAdminKey(keys, config.dataDir, config.adminApiKey);
-  const authenticator = new Authenticator(keys, config.adminApiKey);
+  const store = await openAccessStore(config);
+  const createdAdminKey = await ensureAdminKey(store.keys, config.dataDir, config.adminApiKey);
+  const authenticator = new Authenticator(store.keys, config.adminApiKey);
   const access = await buildAccessSchema();
-  const accessContext = (identity: GatewayContext['identity'], requestId: string): AccessContext => ({ identity, requestId, keys });
+  const accessContext = (identity: Identity | null, requestId: string): AccessContext => ({ identity, requestId, ...store });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false }) : undefined;
+  redis?.on('error', (error) => logger.warn('gateway redis error', { error: error.message }));
 
   const supergraphSdl = readSupergraph();
-  const gateway = new ApolloGateway({
-    supergraphSdl,
-    buildService: ({ name, url }) => {
-      if (name === 'access') return new InProcessDataSource(access.schema, accessContext);
-      const runtime = embedded?.[name as SubgraphName];
-      if (runtime) return new InProcessDataSource(runtime.schema, runtime.createContext);
-      const target = config.subgraphUrls[name as SubgraphName];
-      if (!target) throw new Error(`No URL for subgraph ${name} (set ${name.toUpperCase()}_URL)`);
-      return new SignedRemoteDataSource(target ?? url!, config.internalSecret!);
-    },
-  });
+  const buildService = subgraphServices({ config, logger, access: { schema: access.schema, createContext: accessContext }, embedded });
+  const gateway = withExecutionTimeout(new ApolloGateway({ supergraphSdl, buildService }), config.limits);
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const protectedOnly = options.unprotectedAs ? [] : [
+    useLimits(config.limits), useAdminIntrospection(), useRegisteredOperations(store.operations), useAudit(store.audit, logger),
+  ];
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      requestLogPlugin<GatewayContext>(logger, 'graphql request', (context) => ({ requestId: context.requestId, keyId: context.identity?.keyId ?? null, internal: context.internal || undefined })),
+      useMetrics(),
+      ...protectedOnly,
+      useErrorMasking({ production: config.production, logger }),
+    ],
+    introspection: true,
+    csrfPrevention: { requestHeaders: ['x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
+    persistedQueries: persistedQueries(redis),
+    parseOptions: { maxTokens: PARSER_TOKEN_CEILING },
     includeStacktraceInErrorResponses: false,
   });
   await server.start();
 
-  const query: GatewayQuery = async (document: DocumentNode, variables, identity, requestId): Promise<ExecutionResult> => {
-    const response = await server.executeOperation({ query: document, variables }, { contextValue: { identity, requestId } });
+  /** Runs an operation through the gateway's plugins; `internal` ones resolve subscription events for a client already checked. */
+  const runner = (internal: boolean): GatewayQuery => async (document: DocumentNode, variables, identity, requestId, policy): Promise<ExecutionResult> => {
+    const response = await server.executeOperation({ query: document, variables }, { contextValue: { identity, requestId, policy, internal } });
     if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported here');
     return response.body.singleResult as ExecutionResult;
   };
+  const subscriptionsTo = subscriptionTargets(config, embedded);
+  const router = new SubscriptionRouter(subscriptionsTo.targets, runner(true));
 
-  const remoteTargets: { dispose(): Promise<void> }[] = [];
-  const targets = new Map<string, SubscriptionTarget>();
-  for (const [field, owner] of subscriptionOwners(SUBGRAPH_NAMES)) {
-    const runtime = embedded?.[owner as SubgraphName];
-    if (runtime) targets.set(field, inProcessTarget(runtime));
-    else {
-      const target = remoteTarget(subgraphShape(owner), config.subgraphUrls[owner as SubgraphName]!, config.internalSecret!);
-      remoteTargets.push(target);
-      targets.set(field, target);
-    }
-  }
-  const router = new SubscriptionRouter(targets, query);
-
-  const checks: Record<string, ReadinessCheck> = { gateway: () => keyDb.ping() };
-  for (const name of SUBGRAPH_NAMES) {
-    const runtime = embedded?.[name];
-    checks[name] = runtime
-      ? () => runtime.db.ping()
-      : async () => {
-        const response = await fetch(new URL('/ready', config.subgraphUrls[name]!));
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      };
-  }
-  mountHealth(app, checks);
-
+  mountHealth(app, readinessChecks(store.db, config, embedded));
+  mountMetrics(app);
+  const unwatch = Object.values(embedded ?? {}).map((runtime) => watchOutbox(runtime.name, runtime.db));
+  const consumeRate = useRateLimit({ defaults: config.limits, redis, logger });
   app.use(
     '/graphql',
-    express.json({ limit: BODY_LIMIT }),
+    ...useBodyLimit(config.bodyLimitBytes),
     expressMiddleware(server, {
-      context: async ({ req, res }) => {
-        const requestId = (typeof req.headers['x-request-id'] === 'string' && req.headers['x-request-id'].slice(0, 100)) || crypto.randomUUID();
-        res.setHeader('x-request-id', requestId);
-        const identity = await authenticator.identify(req.headers['x-api-key']);
-        return { identity, requestId };
+      context: async ({ req, res }): Promise<GatewayContext> => {
+        const requestId = useRequestId(req, res);
+        if (options.unprotectedAs) return { identity: options.unprotectedAs, requestId, policy: OPEN_POLICY };
+        const caller = await authenticator.identify(req.headers['x-api-key']);
+        await consumeRate(caller);
+        return { identity: caller.identity, requestId, policy: caller };
       },
     }),
   );
 
-  const subscriptions = serveSubscriptions({ httpServer, path: '/graphql', apiSchema: apiSchemaOf(supergraphSdl), authenticator, router, query, logger });
+  const subscriptions = serveSubscriptions({ httpServer, path: '/graphql', apiSchema: apiSchemaOf(supergraphSdl), authenticator, router, query: runner(false), logger });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const port = (httpServer.address() as AddressInfo).port;
@@ -130,10 +138,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     createdAdminKey,
     stop: async () => {
+      unwatch.forEach((stop) => stop());
       await subscriptions.close();
-      await Promise.all(remoteTargets.map((target) => target.dispose()));
+      await subscriptionsTo.dispose();
       await server.stop();
-      await keyDb.close();
+      redis?.disconnect();
+      await store.db.close();
     },
   };
 }

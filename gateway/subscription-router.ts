@@ -5,6 +5,7 @@ import {
 } from 'graphql';
 import { GraphQLError } from 'graphql';
 import type { Identity } from '../shared/auth';
+import type { KeyPolicy } from './access/key-policy';
 
 /** A subgraph that can run a subscription valid against its own schema. */
 export interface SubscriptionTarget {
@@ -14,7 +15,7 @@ export interface SubscriptionTarget {
 }
 
 /** Runs a query through the gateway, as a client's query would be: planned across subgraphs. */
-export type GatewayQuery = (document: DocumentNode, variables: Record<string, unknown>, identity: Identity | null, requestId: string) => Promise<ExecutionResult>;
+export type GatewayQuery = (document: DocumentNode, variables: Record<string, unknown>, identity: Identity | null, requestId: string, policy?: KeyPolicy) => Promise<ExecutionResult>;
 
 /**
  * How an event of a root subscription field is looked up again as a query, so fields other

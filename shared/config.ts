@@ -20,6 +20,22 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   reservationSweepMs: number;
   outboxPollMs: number;
+  /** What any API key may ask of the gateway unless the key has its own limits. */
+  limits: RequestLimits;
+  /** Largest request body the gateway reads, in bytes. */
+  bodyLimitBytes: number;
+}
+
+export interface RequestLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Requests a key may send per `rateWindowSeconds`; 0 turns rate limiting off. */
+  rateLimit: number;
+  rateWindowSeconds: number;
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,5 +106,16 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     reservationSweepMs: integer(env, 'RESERVATION_SWEEP_MS', 1000, 10, 3_600_000),
     outboxPollMs: integer(env, 'OUTBOX_POLL_MS', 500, 10, 60_000),
+    limits: {
+      maxDepth: integer(env, 'LIMIT_DEPTH', 12, 1, 1000),
+      maxAliases: integer(env, 'LIMIT_ALIASES', 100, 0, 100_000),
+      maxTokens: integer(env, 'LIMIT_TOKENS', 5000, 10, 100_000),
+      maxDirectives: integer(env, 'LIMIT_DIRECTIVES', 50, 0, 100_000),
+      maxCost: integer(env, 'LIMIT_COST', 5000, 1, 10_000_000),
+      rateLimit: integer(env, 'RATE_LIMIT_REQUESTS', 3000, 0, 100_000_000),
+      rateWindowSeconds: integer(env, 'RATE_LIMIT_WINDOW_SECONDS', 10, 1, 86_400),
+      timeoutMs: integer(env, 'EXECUTION_TIMEOUT_MS', 10_000, 10, 600_000),
+    },
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 100 * 1_048_576),
   };
 }

@@ -11,6 +11,8 @@ import { GraphQLError } from 'graphql';
 import { verifyIdentityHeaders, type Identity } from '../shared/auth';
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type Config, type SubgraphName } from '../shared/config';
 import { createLogger, type Logger } from '../shared/logger';
+import { registry, watchOutbox } from '../shared/metrics';
+import { requestLogPlugin } from '../shared/request-log';
 import type { EventBus } from '../shared/event-bus';
 import { createBus } from '../shared/runtime';
 import { SUBGRAPH_FACTORIES } from './registry';
@@ -38,7 +40,14 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const server = new ApolloServer({ schema: runtime.schema, plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled()], includeStacktraceInErrorResponses: false });
+  const requestLog = requestLogPlugin<Record<string, unknown>>(logger, 'subgraph request', (context) => ({
+    subgraph: name, requestId: context.requestId ?? 'unknown', keyId: (context.identity as Identity | null | undefined)?.keyId ?? null,
+  }));
+  const server = new ApolloServer<Record<string, unknown>>({
+    schema: runtime.schema,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLog],
+    includeStacktraceInErrorResponses: false,
+  });
   await server.start();
   app.get('/health', (_req, res) => { res.json({ status: 'ok', subgraph: name }); });
   app.get('/ready', async (_req, res) => {
@@ -49,11 +58,17 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
       res.status(503).json({ status: 'not ready', subgraph: name, error: (error as Error).message });
     }
   });
+  // This process's own counters (reservations, alerts, outbox lag); the scraper adds up the replicas.
+  const unwatch = watchOutbox(name, runtime.db);
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('content-type', registry.contentType);
+    res.send(await registry.metrics());
+  });
   app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(server, {
     context: async ({ req }) => {
       const identity = verifyIdentityHeaders(req.headers, secret);
       if (identity === undefined) throw refused();
-      const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : 'unknown';
+      const requestId = typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'].slice(0, 100) : 'unknown';
       return runtime.createContext(identity, requestId) as Record<string, unknown>;
     },
   }));
@@ -76,6 +91,7 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
     url: `http://127.0.0.1:${port}/graphql`,
     port,
     stop: async () => {
+      unwatch();
       await subscriptions.dispose();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await server.stop();

@@ -1,0 +1,42 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import type { RequestLimits } from '../../shared/config';
+import { effectiveLimits } from '../access/key-policy';
+import type { GatewayContext } from '../context';
+
+type LoadResult = Awaited<ReturnType<ApolloGateway['load']>>;
+type Executor = NonNullable<LoadResult['executor']>;
+
+/**
+ * Bounds how long the gateway works on one operation (the key's `timeoutMs`, else the default):
+ * past it the client gets TIMEOUT and its connection back. Fetches already sent to subgraphs
+ * still finish there; a mutation that was under way may therefore still have happened, which the
+ * message says, so a client retries with the same idempotency key rather than blindly.
+ */
+export function withExecutionTimeout(gateway: ApolloGateway, defaults: RequestLimits): ApolloGateway {
+  const bounded = (executor: Executor): Executor => async (requestContext) => {
+    const context = requestContext.context as GatewayContext;
+    if (context.internal) return executor(requestContext);
+    const { timeoutMs } = effectiveLimits(defaults, context.policy?.limits);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<Awaited<ReturnType<Executor>>>((resolve) => {
+      timer = setTimeout(() => resolve({
+        errors: [new GraphQLError(`The operation did not finish within ${timeoutMs} ms; a mutation may still have been applied`, { extensions: { code: 'TIMEOUT', http: { status: 504 } } })],
+      }), timeoutMs);
+    });
+    try {
+      return await Promise.race([executor(requestContext), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return new Proxy(gateway, {
+    get(target, property, receiver) {
+      if (property !== 'load') return Reflect.get(target, property, receiver);
+      return async (...args: Parameters<ApolloGateway['load']>): Promise<LoadResult> => {
+        const loaded = await target.load(...args);
+        return { ...loaded, executor: loaded.executor && bounded(loaded.executor) };
+      };
+    },
+  });
+}
