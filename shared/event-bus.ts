@@ -10,6 +10,7 @@ export interface BusEvent<P = any> {
 }
 
 export type EventHandler = (event: BusEvent) => Promise<void>;
+export type BatchHandler = (events: BusEvent[]) => Promise<void>;
 
 export interface EventBus {
   publish(events: BusEvent[]): Promise<void>;
@@ -18,6 +19,8 @@ export interface EventBus {
    * after the handler resolves; a handler that throws gets the event again.
    */
   consume(group: string, topics: string[], handler: EventHandler): Promise<void>;
+  /** Like `consume`, but hands over the events that arrived together, in order, so a consumer can apply them in one transaction. */
+  consumeBatches(group: string, topics: string[], handler: BatchHandler): Promise<void>;
   /** Fan-out delivery: every process that listens receives every event (live subscriptions). */
   listen(topics: string[], handler: EventHandler): () => void;
   close(): Promise<void>;
@@ -29,14 +32,15 @@ export interface EventBus {
  * which leaves the outbox rows unpublished for the relay to retry.
  */
 export class InProcessBus implements EventBus {
-  private readonly groups = new Map<string, { topics: Set<string>; handler: EventHandler }>();
+  private readonly groups = new Map<string, { topics: Set<string>; handler: BatchHandler }>();
   private readonly listeners = new Set<{ topics: Set<string>; handler: EventHandler }>();
 
   async publish(events: BusEvent[]): Promise<void> {
+    for (const group of this.groups.values()) {
+      const wanted = events.filter((event) => group.topics.has(event.topic));
+      if (wanted.length) await group.handler(wanted);
+    }
     for (const event of events) {
-      for (const group of this.groups.values()) {
-        if (group.topics.has(event.topic)) await group.handler(event);
-      }
       for (const listener of this.listeners) {
         if (listener.topics.has(event.topic)) {
           listener.handler(event).catch(() => undefined);
@@ -46,6 +50,12 @@ export class InProcessBus implements EventBus {
   }
 
   async consume(group: string, topics: string[], handler: EventHandler): Promise<void> {
+    await this.consumeBatches(group, topics, async (events) => {
+      for (const event of events) await handler(event);
+    });
+  }
+
+  async consumeBatches(group: string, topics: string[], handler: BatchHandler): Promise<void> {
     if (this.groups.has(group)) throw new Error(`consumer group ${group} is already registered`);
     this.groups.set(group, { topics: new Set(topics), handler });
   }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Table, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Database } from './database';
 import type { BusEvent, EventBus } from './event-bus';
@@ -81,6 +82,44 @@ export async function handleOnce(
   });
 }
 
+/**
+ * Applies a batch of events in one transaction, each at most once per consumer: events already
+ * recorded (a redelivery) are skipped, the rest are applied in order and recorded together.
+ * Returns how many were applied.
+ */
+export async function handleManyOnce(
+  db: Database,
+  consumer: string,
+  events: BusEvent[],
+  apply: (em: EntityManager, event: BusEvent) => Promise<void>,
+): Promise<number> {
+  if (events.length === 0) return 0;
+  return db.transaction(async (em) => {
+    const done = new Set<string>();
+    for (let start = 0; start < events.length; start += 500) {
+      const ids = events.slice(start, start + 500).map((event) => event.id);
+      const rows = await em.query(`SELECT event_id FROM processed_event WHERE consumer = ? AND event_id IN (${ids.map(() => '?').join(', ')})`, [consumer, ...ids]);
+      for (const row of rows) done.add(row.event_id);
+    }
+    const fresh: BusEvent[] = [];
+    for (const event of events) {
+      if (done.has(event.id)) continue;
+      done.add(event.id);
+      fresh.push(event);
+    }
+    const now = new Date().toISOString();
+    for (let start = 0; start < fresh.length; start += 500) {
+      const chunk = fresh.slice(start, start + 500);
+      await em.query(
+        `INSERT INTO processed_event (consumer, event_id, processed_at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+        chunk.flatMap((event) => [consumer, event.id, now]),
+      );
+    }
+    for (const event of fresh) await apply(em, event);
+    return fresh.length;
+  });
+}
+
 interface OutboxRow {
   id: number;
   topic: string;
@@ -97,6 +136,8 @@ export class OutboxRelay {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Set in everything this relay's drain runs, consumers the in-process bus calls included. */
+  private readonly draining = new AsyncLocalStorage<boolean>();
 
   constructor(
     private readonly db: Database,
@@ -106,17 +147,31 @@ export class OutboxRelay {
   ) {}
 
   start(pollMs: number): void {
-    this.timer = setInterval(() => void this.flush().catch(() => undefined), pollMs);
+    this.timer = setInterval(() => void this.flush(), pollMs);
     this.timer.unref();
   }
 
-  /** Resolves once every row committed before the call has been published. */
+  /**
+   * Publishes what is committed. Called right after a commit, so it never fails the caller:
+   * the change is already durable, and rows a consumer could not take stay in the outbox for
+   * the timer to publish again (consumers are idempotent).
+   */
   flush(): Promise<void> {
+    return this.tryFlush().catch(() => undefined);
+  }
+
+  /**
+   * Resolves once every row committed before the call has been published. A consumer that this
+   * relay's own publish is running (events that go round: routing → inventory → routing on the
+   * in-process bus) gets an answer at once instead: the running drain publishes its rows before
+   * it ends, and waiting for that drain from inside it would wait forever.
+   */
+  tryFlush(): Promise<void> {
     if (this.running) {
       this.again = true;
-      return this.running;
+      return this.draining.getStore() ? Promise.resolve() : this.running;
     }
-    this.running = (async () => {
+    this.running = this.draining.run(true, async () => {
       try {
         do {
           this.again = false;
@@ -125,7 +180,7 @@ export class OutboxRelay {
       } finally {
         this.running = null;
       }
-    })();
+    });
     return this.running;
   }
 

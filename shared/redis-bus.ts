@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import type { BusEvent, EventBus, EventHandler } from './event-bus';
+import type { BatchHandler, BusEvent, EventBus, EventHandler } from './event-bus';
 import type { Logger } from './logger';
 
 const STREAM_PREFIX = 'stock:events:';
@@ -36,6 +36,12 @@ export class RedisBus implements EventBus {
   }
 
   async consume(group: string, topics: string[], handler: EventHandler): Promise<void> {
+    await this.consumeBatches(group, topics, async (events) => {
+      for (const event of events) await handler(event);
+    });
+  }
+
+  async consumeBatches(group: string, topics: string[], handler: BatchHandler): Promise<void> {
     const reader = this.reader();
     for (const topic of topics) {
       try {
@@ -47,7 +53,7 @@ export class RedisBus implements EventBus {
     void this.consumeLoop(reader, group, topics, handler);
   }
 
-  private async consumeLoop(reader: Redis, group: string, topics: string[], handler: EventHandler) {
+  private async consumeLoop(reader: Redis, group: string, topics: string[], handler: BatchHandler) {
     const streams = topics.map(stream);
     let lastClaim = 0;
     while (!this.closed) {
@@ -74,14 +80,12 @@ export class RedisBus implements EventBus {
     }
   }
 
-  private async handleEntries(reader: Redis, group: string, key: string, entries: [string, string[]][], handler: EventHandler) {
-    for (const [entryId, fields] of entries) {
-      if (!fields) continue;
-      const event = JSON.parse(fields[1]) as BusEvent;
-      // Unacknowledged on failure: it stays pending and is claimed again later.
-      await handler(event);
-      await reader.xack(key, group, entryId);
-    }
+  private async handleEntries(reader: Redis, group: string, key: string, entries: [string, string[]][], handler: BatchHandler) {
+    // Deleted entries come back from XAUTOCLAIM without fields: nothing to handle, just acknowledge.
+    const live = entries.filter(([, fields]) => fields);
+    if (live.length) await handler(live.map(([, fields]) => JSON.parse(fields[1]) as BusEvent));
+    // Acknowledged only after the handler succeeded: on failure they stay pending and are claimed again.
+    if (entries.length) await reader.xack(key, group, ...entries.map(([entryId]) => entryId));
   }
 
   listen(topics: string[], handler: EventHandler): () => void {

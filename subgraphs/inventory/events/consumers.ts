@@ -1,18 +1,31 @@
 import type { Database } from '../../../shared/database';
 import type { EventBus } from '../../../shared/event-bus';
-import { handleOnce, type OutboxRelay } from '../../../shared/outbox';
+import { handleManyOnce, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { publishAvailability } from '../store/availability-feed';
-import { saveSkuCopy } from '../store/catalog-copy';
+import { saveListingCopy, saveSkuCopy } from '../store/catalog-copy';
+import { raiseAlert } from '../store/alert-store';
+import type { EntityManager } from 'typeorm';
 
-/** Inventory keeps its own copy of SKUs and their composition, fed by catalog events. */
+/**
+ * Inventory keeps its own copy of SKUs, their composition and channel listings, fed by catalog
+ * events, and raises the alerts the catalog reports.
+ */
 export async function consumeInventoryEvents(bus: EventBus, db: Database, relay: OutboxRelay): Promise<void> {
-  await bus.consume('inventory', [TOPICS.skuUpserted], async (event) => {
-    const applied = await handleOnce(db, 'inventory', event, async (em) => {
-      await saveSkuCopy(em, event.payload);
+  const apply: Record<string, (em: EntityManager, payload: any) => Promise<void>> = {
+    [TOPICS.skuUpserted]: async (em, sku) => {
+      await saveSkuCopy(em, sku);
       // A new composition changes what a bundle can sell.
-      await publishAvailability(em, db.dialect, [event.payload.code]);
-    });
+      await publishAvailability(em, db.dialect, [sku.code]);
+    },
+    [TOPICS.listingUpserted]: (em, listing) => saveListingCopy(em, listing),
+    [TOPICS.mappingConflict]: (em, conflict) => raiseAlert(em, {
+      kind: 'MAPPING_CONFLICT', sku: conflict.requestedSku, channel: conflict.channel, location: null,
+      message: `Listing ${conflict.externalId} on ${conflict.channel} maps to SKU ${conflict.mappedSku}; a request to map it to ${conflict.requestedSku} was refused`,
+    }),
+  };
+  await bus.consumeBatches('inventory', Object.keys(apply), async (events) => {
+    const applied = await handleManyOnce(db, 'inventory', events, (em, event) => apply[event.topic](em, event.payload));
     if (applied) await relay.flush();
   });
 }

@@ -23,7 +23,7 @@ export interface InventoryContext extends InventoryServices {
   requestId: string;
   availabilityLoader: DataLoader<{ channel: string; sku: string }, number, string>;
   leadTimeLoader: DataLoader<LeadTimeKey, LeadTime, string>;
-  channelLoader: DataLoader<string, (ChannelRule & { name: string }) | null>;
+  channelLoader: DataLoader<string, (ChannelRule & { name: string; kind: string }) | null>;
   locationLoader: DataLoader<string, LocationInput | null>;
 }
 

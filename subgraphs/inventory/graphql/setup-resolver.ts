@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { assertChannel } from '../../../shared/auth';
 import type { InventoryContext } from './context';
-import { Channel, ChannelAllocationInput, Location, UpsertChannelInput, UpsertLocationInput } from './types';
+import { Channel, ChannelAllocationInput, ChannelKind, Location, UpsertChannelInput, UpsertLocationInput } from './types';
 
 @Resolver(() => Channel)
 export class ChannelResolver {
@@ -22,6 +22,11 @@ export class ChannelResolver {
   @FieldResolver(() => String)
   async name(@Root() channel: Channel, @Ctx() ctx: InventoryContext): Promise<string> {
     return (await ctx.channelLoader.load(channel.code))?.name ?? channel.code;
+  }
+
+  @FieldResolver(() => ChannelKind)
+  async kind(@Root() channel: Channel, @Ctx() ctx: InventoryContext): Promise<string> {
+    return (await ctx.channelLoader.load(channel.code))?.kind ?? 'WEBSTORE';
   }
 
   @FieldResolver(() => [Location])

@@ -1,12 +1,14 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { EVENT_TYPES } from '../domain/inventory-event';
 import { ALERT_KINDS } from '../store/alert-store';
-import { LOCATION_KINDS } from '../store/setup-store';
+import { CHANNEL_KINDS, LOCATION_KINDS } from '../store/setup-store';
 
 const enumOf = <T extends readonly string[]>(values: T) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T[number]]: K };
 
 export const LocationKind = enumOf(LOCATION_KINDS);
 registerEnumType(LocationKind, { name: 'LocationKind' });
+export const ChannelKind = enumOf(CHANNEL_KINDS);
+registerEnumType(ChannelKind, { name: 'ChannelKind' });
 export const InventoryEventType = enumOf(EVENT_TYPES);
 registerEnumType(InventoryEventType, { name: 'InventoryEventType' });
 export const ReservationStatus = enumOf(['ACTIVE', 'CONFIRMED', 'RELEASED', 'EXPIRED'] as const);
@@ -35,6 +37,7 @@ export class Location {
 export class Channel {
   @Field(() => ID) code!: string;
   @Field() name!: string;
+  @Field(() => ChannelKind) kind!: keyof typeof ChannelKind;
   @Field(() => [Location], { description: 'Locations whose stock this channel may sell, in preference order.' }) locations!: Location[];
   @Field(() => Int) bufferUnits!: number;
   @Field() paused!: boolean;
@@ -163,6 +166,7 @@ export class UpsertLocationInput {
 export class UpsertChannelInput {
   @Field(() => ID) code!: string;
   @Field() name!: string;
+  @Field(() => ChannelKind, { nullable: true, defaultValue: 'WEBSTORE' }) kind?: keyof typeof ChannelKind | null;
   @Field(() => [ID]) locations!: string[];
   @Field(() => Int, { nullable: true, defaultValue: 0 }) bufferUnits?: number | null;
   @Field(() => Boolean, { nullable: true, defaultValue: false }) paused?: boolean | null;

@@ -3,19 +3,19 @@ import { placeholders, type Queryable } from '../../../shared/database';
 import type { ChannelRule, ComponentLine } from '../domain/availability';
 
 /** Channel rules keyed by code, each with its locations in preference order. */
-export async function loadChannelRules(q: Queryable, codes?: readonly string[]): Promise<Map<string, ChannelRule & { name: string }>> {
+export async function loadChannelRules(q: Queryable, codes?: readonly string[]): Promise<Map<string, ChannelRule & { name: string; kind: string }>> {
   const filter = codes ? ` WHERE c.code IN (${placeholders(codes)})` : '';
   if (codes && codes.length === 0) return new Map();
   const rows = await q.query(
-    `SELECT c.code, c.name, c.buffer_units, c.paused, c.max_units, c.share_percent, cl.location_code, cl.preference FROM channel c
+    `SELECT c.code, c.name, c.kind, c.buffer_units, c.paused, c.max_units, c.share_percent, cl.location_code, cl.preference FROM channel c
      LEFT JOIN channel_location cl ON cl.channel_code = c.code${filter} ORDER BY c.code, cl.preference`,
     codes ? [...codes] : [],
   );
-  const rules = new Map<string, ChannelRule & { name: string }>();
+  const rules = new Map<string, ChannelRule & { name: string; kind: string }>();
   for (const row of rows) {
     if (!rules.has(row.code)) {
       rules.set(row.code, {
-        code: row.code, name: row.name, bufferUnits: Number(row.buffer_units), paused: Boolean(Number(row.paused)), locations: [],
+        code: row.code, name: row.name, kind: row.kind ?? 'WEBSTORE', bufferUnits: Number(row.buffer_units), paused: Boolean(Number(row.paused)), locations: [],
         maxUnits: row.max_units == null ? null : Number(row.max_units), sharePercent: row.share_percent == null ? null : Number(row.share_percent),
       });
     }
@@ -70,4 +70,28 @@ export async function saveSkuCopy(em: EntityManager, sku: { code: string; compon
   for (const line of sku.components) {
     await em.query('INSERT INTO bundle_component (bundle_code, component_code, quantity) VALUES (?, ?, ?)', [sku.code, line.sku, line.quantity]);
   }
+}
+
+export interface ListingCopy {
+  channel: string;
+  externalId: string;
+  sku: string;
+  unitsPerListing: number;
+}
+
+/** Applies a catalog listing event: this reference on this channel sells `unitsPerListing` of the SKU. */
+export async function saveListingCopy(em: EntityManager, listing: ListingCopy): Promise<void> {
+  await em.query('DELETE FROM listing_ref WHERE channel_code = ? AND external_id = ?', [listing.channel, listing.externalId]);
+  await em.query('INSERT INTO listing_ref (channel_code, external_id, sku_code, units_per_listing) VALUES (?, ?, ?, ?)', [
+    listing.channel, listing.externalId, listing.sku, listing.unitsPerListing,
+  ]);
+}
+
+export async function loadListings(q: Queryable, channel: string, externalIds: readonly string[]): Promise<Map<string, ListingCopy>> {
+  if (externalIds.length === 0) return new Map();
+  const rows = await q.query(
+    `SELECT channel_code, external_id, sku_code, units_per_listing FROM listing_ref WHERE channel_code = ? AND external_id IN (${placeholders(externalIds)})`,
+    [channel, ...externalIds],
+  );
+  return new Map(rows.map((row) => [row.external_id, { channel: row.channel_code, externalId: row.external_id, sku: row.sku_code, unitsPerListing: Number(row.units_per_listing) }]));
 }

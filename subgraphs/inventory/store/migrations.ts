@@ -145,6 +145,24 @@ export class AddChannelRulesAndIncoming1700000000002 implements MigrationInterfa
   }
 }
 
+/** Inventory's copy of channel listings (for availability by listing) and the kind of each channel. */
+export class AddListingsAndChannelKind1700000000003 implements MigrationInterface {
+  name = 'AddListingsAndChannelKind1700000000003';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(new Table({
+      name: 'listing_ref',
+      columns: [code('channel_code', true), { name: 'external_id', type: 'varchar', length: '200', isPrimary: true }, code('sku_code'), int('units_per_listing')],
+    }));
+    await runner.addColumn('channel', new TableColumn({ name: 'kind', type: 'varchar', length: '30', default: "'WEBSTORE'" }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropColumn('channel', 'kind');
+    await runner.dropTable('listing_ref');
+  }
+}
+
 export const inventoryMigrations = [
-  CreateOutbox1700000000000, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002, UniqueReservationKeyOnMysql1700000000004,
+  CreateOutbox1700000000000, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002, UniqueReservationKeyOnMysql1700000000004, AddListingsAndChannelKind1700000000003,
 ];

@@ -16,9 +16,12 @@ export interface LocationInput {
   postalCode?: string | null;
 }
 
+export const CHANNEL_KINDS = ['MARKETPLACE', 'WEBSTORE', 'POINT_OF_SALE', 'B2B'] as const;
+
 export interface ChannelInput {
   code: string;
   name: string;
+  kind?: (typeof CHANNEL_KINDS)[number] | null;
   locations: string[];
   bufferUnits?: number | null;
   paused?: boolean | null;
@@ -70,15 +73,15 @@ export class SetupStore {
       }
       const now = new Date().toISOString();
       const exists = await em.query('SELECT code FROM channel WHERE code = ?', [input.code]);
-      const values = [input.name, bufferUnits, input.paused ? 1 : 0, input.maxUnits ?? null, input.sharePercent ?? null, now, input.code];
-      if (exists.length) await em.query('UPDATE channel SET name = ?, buffer_units = ?, paused = ?, max_units = ?, share_percent = ?, updated_at = ? WHERE code = ?', values);
-      else await em.query('INSERT INTO channel (name, buffer_units, paused, max_units, share_percent, updated_at, code) VALUES (?, ?, ?, ?, ?, ?, ?)', values);
+      const values = [input.name, input.kind ?? 'WEBSTORE', bufferUnits, input.paused ? 1 : 0, input.maxUnits ?? null, input.sharePercent ?? null, now, input.code];
+      if (exists.length) await em.query('UPDATE channel SET name = ?, kind = ?, buffer_units = ?, paused = ?, max_units = ?, share_percent = ?, updated_at = ? WHERE code = ?', values);
+      else await em.query('INSERT INTO channel (name, kind, buffer_units, paused, max_units, share_percent, updated_at, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', values);
       await em.query('DELETE FROM channel_location WHERE channel_code = ?', [input.code]);
       for (const [rank, location] of input.locations.entries()) {
         await em.query('INSERT INTO channel_location (channel_code, location_code, preference) VALUES (?, ?, ?)', [input.code, location, rank]);
       }
       await enqueue(em, TOPICS.channelUpserted, `channel:${input.code}`, {
-        code: input.code, name: input.name, locations: input.locations, bufferUnits, paused: Boolean(input.paused),
+        code: input.code, name: input.name, kind: input.kind ?? 'WEBSTORE', locations: input.locations, bufferUnits, paused: Boolean(input.paused),
         maxUnits: input.maxUnits ?? null, sharePercent: input.sharePercent ?? null,
       });
       // A rule change moves this channel's availability of every SKU it could sell.
