@@ -94,7 +94,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     ],
     introspection: true,
     csrfPrevention: { requestHeaders: ['x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
-    persistedQueries: persistedQueries(redis),
+    persistedQueries: persistedQueries(store.operations, redis),
     parseOptions: { maxTokens: PARSER_TOKEN_CEILING },
     includeStacktraceInErrorResponses: false,
   });

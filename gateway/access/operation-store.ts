@@ -19,7 +19,7 @@ const MAX_QUERY_LENGTH = 100_000;
 
 export class OperationStore {
   /** Registration is permanent, so a hash once found needs no second look-up. */
-  private readonly known = new Set<string>();
+  private readonly known = new Map<string, string>();
 
   constructor(private readonly db: Database) {}
 
@@ -47,11 +47,17 @@ export class OperationStore {
     return (await this.db.query('SELECT * FROM registered_operation ORDER BY created_at, id')).map(toOperation);
   }
 
+  /** The registered query text with this hash, or null. */
+  async queryOf(id: string): Promise<string | null> {
+    const known = this.known.get(id);
+    if (known !== undefined) return known;
+    const [row] = await this.db.query('SELECT query FROM registered_operation WHERE id = ?', [id]);
+    if (row) this.known.set(id, row.query);
+    return row?.query ?? null;
+  }
+
   async isRegistered(id: string): Promise<boolean> {
-    if (this.known.has(id)) return true;
-    const rows = await this.db.query('SELECT id FROM registered_operation WHERE id = ?', [id]);
-    if (rows.length) this.known.add(id);
-    return rows.length > 0;
+    return (await this.queryOf(id)) !== null;
   }
 
   private async byIds(ids: string[]): Promise<RegisteredOperation[]> {

@@ -26,17 +26,20 @@ export function useLimits(defaults: RequestLimits): ApolloServerPlugin<GatewayCo
 
   const judge = (source: string, document: Parameters<typeof validate>[1], schema: Parameters<typeof validate>[0], limits: RequestLimits): GraphQLError | null => {
     try {
+      // A rule reports what it finds, or throws it (max depth and the token-counting parser do): both refuse.
+      const [error] = validate(schema, document, [
+        maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true }),
+        maxAliasesRule({ n: limits.maxAliases }),
+        maxDirectivesRule({ n: limits.maxDirectives }),
+        costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true }),
+      ]);
+      if (error) return refused(error);
       new MaxTokensParserWLexer(source, { n: limits.maxTokens }).parseDocument();
+      return null;
     } catch (error) {
-      return refused(error as GraphQLError);
+      if (error instanceof GraphQLError) return refused(error);
+      throw error;
     }
-    const [error] = validate(schema, document, [
-      maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true }),
-      maxAliasesRule({ n: limits.maxAliases }),
-      maxDirectivesRule({ n: limits.maxDirectives }),
-      costLimitRule({ maxCost: limits.maxCost, ignoreIntrospection: true }),
-    ]);
-    return error ? refused(error) : null;
   };
 
   return {
