@@ -10,11 +10,13 @@ import { startInventory, type InventoryUnderTest } from './inventory-under-test'
  * A seeded random walk through every operation the inventory core offers: all nine event types
  * (good, refused, stale, replayed and conflicting), holds over simple SKUs and a bundle,
  * releases, expiries and channel rule changes. Each step's outcome is predicted from the
- * stock read before it and checked, and after every step the stored invariants must hold.
+ * stock read before it and checked, and every other step the stored invariants must hold.
  * INVENTORY_SEED picks another walk; a failure names its seed and step.
  */
 const SEED = Number(process.env.INVENTORY_SEED ?? 20260301);
 const STEPS = 1200;
+/** Each step checks its own outcome; the whole-store invariants run every CHECK_EVERY steps and at the end. */
+const CHECK_EVERY = 2;
 
 const LOCATIONS = ['north', 'south', 'east'];
 const SIMPLE = ['A', 'B', 'C'];
@@ -258,7 +260,7 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
       const [, run] = steps.find(([weight]) => (roll -= weight) < 0)!;
       try {
         await run();
-        await checkInvariants();
+        if (step % CHECK_EVERY === 0 || step === STEPS) await checkInvariants();
       } catch (error) {
         throw new Error(`seed ${SEED}, step ${step} (${run.name}): ${(error as Error).message}`);
       }
@@ -271,4 +273,14 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
       expect([what, (tally.get(what) ?? 0) > 0]).toEqual([what, true]);
     }
   }, 180_000);
+
+  it('the invariant check notices a stock row changed behind the ledger\'s back', async () => {
+    const { db } = inventory.services;
+    expect(await storedViolations(db)).toEqual([]);
+    await db.transaction((em) => em.query("UPDATE stock_level SET on_hand = on_hand + 1, reserved = reserved + 2 WHERE sku_code = 'A' AND location_code = 'north'"));
+    const problems = await storedViolations(db);
+    expect(problems).toEqual(expect.arrayContaining([
+      expect.stringContaining('A|north: onHand'), expect.stringContaining('A|north: reserved is'), expect.stringContaining('but ACTIVE reservations hold'),
+    ]));
+  });
 });
