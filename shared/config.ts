@@ -20,6 +20,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   reservationSweepMs: number;
   outboxPollMs: number;
+  /** How long published events stay in each outbox; availability streams can resume within it. */
+  changeRetentionHours: number;
   /** What any API key may ask of the gateway unless the key has its own limits. */
   limits: RequestLimits;
   /** Largest request body the gateway reads, in bytes. */
@@ -106,6 +108,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     reservationSweepMs: integer(env, 'RESERVATION_SWEEP_MS', 1000, 10, 3_600_000),
     outboxPollMs: integer(env, 'OUTBOX_POLL_MS', 500, 10, 60_000),
+    changeRetentionHours: integer(env, 'CHANGE_RETENTION_HOURS', 72, 1, 24 * 365),
     limits: {
       maxDepth: integer(env, 'LIMIT_DEPTH', 12, 1, 1000),
       maxAliases: integer(env, 'LIMIT_ALIASES', 100, 0, 100_000),

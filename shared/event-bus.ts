@@ -2,6 +2,8 @@
 export interface BusEvent<P = any> {
   /** Unique across the system: `<subgraph>:<outbox id>`. Consumers record it to apply each event once. */
   id: string;
+  /** Publication sequence within the event's source, gapless and in publication order. */
+  seq?: number;
   topic: string;
   /** The aggregate the event is about (for example `sku:ABC`); events of one key keep their order. */
   key: string;

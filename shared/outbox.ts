@@ -1,8 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { Table, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableColumn, TableIndex, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { Database } from './database';
-import type { BusEvent, EventBus } from './event-bus';
-import type { Logger } from './logger';
+import type { BusEvent } from './event-bus';
 
 /** Creates the outbox and the processed-event record every subgraph database has. */
 export class CreateOutbox1700000000000 implements MigrationInterface {
@@ -36,6 +34,41 @@ export class CreateOutbox1700000000000 implements MigrationInterface {
     await runner.dropTable('outbox');
   }
 }
+
+/**
+ * Gives every published event a gapless publication sequence per source (the order consumers
+ * and live streams see), a lease so only one replica's relay publishes at a time, and a record
+ * of how far old rows have been pruned.
+ */
+export class AddOutboxSequence1700000001000 implements MigrationInterface {
+  name = 'AddOutboxSequence1700000001000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.addColumn('outbox', new TableColumn({ name: 'seq', type: 'bigint', isNullable: true }));
+    await runner.createIndex('outbox', new TableIndex({ name: 'IDX_outbox_seq', columnNames: ['seq'], isUnique: true }));
+    await runner.createIndex('outbox', new TableIndex({ name: 'IDX_outbox_topic_seq', columnNames: ['topic', 'seq'] }));
+    await runner.createTable(new Table({
+      name: 'outbox_state',
+      columns: [
+        { name: 'name', type: 'varchar', length: '50', isPrimary: true },
+        { name: 'holder', type: 'varchar', length: '100', isNullable: true },
+        { name: 'lease_until', type: 'bigint', default: 0 },
+        { name: 'pruned_through', type: 'bigint', default: 0 },
+      ],
+    }));
+    await runner.query("INSERT INTO outbox_state (name, holder, lease_until, pruned_through) VALUES ('relay', NULL, 0, 0)");
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('outbox_state');
+    await runner.dropIndex('outbox', 'IDX_outbox_topic_seq');
+    await runner.dropIndex('outbox', 'IDX_outbox_seq');
+    await runner.dropColumn('outbox', 'seq');
+  }
+}
+
+/** The outbox tables, in the order every subgraph database applies them. */
+export const OUTBOX_MIGRATIONS = [CreateOutbox1700000000000, AddOutboxSequence1700000001000];
 
 /** Writes an event in the caller's transaction; it leaves only once that transaction commits. */
 export async function enqueue(em: EntityManager, topic: string, key: string, payload: unknown): Promise<void> {
@@ -120,107 +153,4 @@ export async function handleManyOnce(
   });
 }
 
-interface OutboxRow {
-  id: number;
-  topic: string;
-  aggregate_key: string;
-  payload: string;
-  created_at: string;
-}
-
-/**
- * Publishes committed outbox rows in id (commit) order. `flush` is called right after a
- * transaction commits; a timer catches anything a crash left behind.
- */
-export class OutboxRelay {
-  private running: Promise<void> | null = null;
-  private again = false;
-  private timer: NodeJS.Timeout | null = null;
-  /** Set in everything this relay's drain runs, consumers the in-process bus calls included. */
-  private readonly draining = new AsyncLocalStorage<boolean>();
-
-  constructor(
-    private readonly db: Database,
-    private readonly bus: EventBus,
-    private readonly source: string,
-    private readonly logger: Logger,
-  ) {}
-
-  start(pollMs: number): void {
-    this.timer = setInterval(() => void this.flush(), pollMs);
-    this.timer.unref();
-  }
-
-  /**
-   * Publishes what is committed. Called right after a commit, so it never fails the caller:
-   * the change is already durable, and rows a consumer could not take stay in the outbox for
-   * the timer to publish again (consumers are idempotent).
-   */
-  flush(): Promise<void> {
-    return this.tryFlush().catch(() => undefined);
-  }
-
-  /**
-   * Resolves once every row committed before the call has been published. A consumer that this
-   * relay's own publish is running (events that go round: routing → inventory → routing on the
-   * in-process bus) gets an answer at once instead: the running drain publishes its rows before
-   * it ends, and waiting for that drain from inside it would wait forever.
-   */
-  tryFlush(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.draining.getStore() ? Promise.resolve() : this.running;
-    }
-    this.running = this.draining.run(true, async () => {
-      try {
-        do {
-          this.again = false;
-          await this.drain();
-        } while (this.again);
-      } finally {
-        this.running = null;
-      }
-    });
-    return this.running;
-  }
-
-  private async drain(): Promise<void> {
-    for (;;) {
-      const rows = await this.db.query<OutboxRow>(
-        'SELECT id, topic, aggregate_key, payload, created_at FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT 500',
-      );
-      if (rows.length === 0) return;
-      const events: BusEvent[] = rows.map((row) => ({
-        id: `${this.source}:${row.id}`,
-        topic: row.topic,
-        key: row.aggregate_key,
-        payload: JSON.parse(row.payload),
-        at: row.created_at,
-      }));
-      try {
-        await this.bus.publish(events);
-      } catch (error) {
-        this.logger.warn('outbox publish failed; will retry', { source: this.source, error: String(error) });
-        throw error;
-      }
-      const ids = rows.map((row) => Number(row.id));
-      await this.db.transaction((em) =>
-        em.query(`UPDATE outbox SET published_at = ? WHERE id IN (${ids.map(() => '?').join(',')})`, [
-          new Date().toISOString(),
-          ...ids,
-        ]),
-      );
-      if (rows.length < 500) return;
-    }
-  }
-
-  /** Rows committed but not yet published: the relay's lag, for /ready and metrics. */
-  async pending(): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
-    return Number(row?.n ?? 0);
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-}
+export { OutboxRelay } from './outbox-relay';

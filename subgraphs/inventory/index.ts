@@ -43,7 +43,7 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
   };
   services.changes.start();
   await consumeInventoryEvents(deps.bus, db, relay);
-  relay.start(deps.config.outboxPollMs);
+  relay.start(deps.config.outboxPollMs, deps.config.changeRetentionHours);
   await relay.flush();
   // Lapsed holds already stop counting when read; the sweeper makes them EXPIRED and tells subscribers.
   let sweeping = false;

@@ -1,5 +1,5 @@
 import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { CreateOutbox1700000000000 } from '../../../shared/outbox';
+import { OUTBOX_MIGRATIONS } from '../../../shared/outbox';
 
 export class CreateCatalog1700000000001 implements MigrationInterface {
   name = 'CreateCatalog1700000000001';
@@ -62,4 +62,4 @@ export class AddSkuRetired1700000000002 implements MigrationInterface {
   }
 }
 
-export const catalogMigrations = [CreateOutbox1700000000000, CreateCatalog1700000000001, AddSkuRetired1700000000002];
+export const catalogMigrations = [...OUTBOX_MIGRATIONS, CreateCatalog1700000000001, AddSkuRetired1700000000002];

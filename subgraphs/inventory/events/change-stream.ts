@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { Database } from '../../../shared/database';
+import { GraphQLError } from 'graphql';
+import { placeholders, type Database } from '../../../shared/database';
 import type { BusEvent, EventBus } from '../../../shared/event-bus';
 import { badInput } from '../../../shared/errors';
 import { TOPICS } from '../../../shared/topics';
@@ -9,17 +10,30 @@ export interface StreamRequest {
   channel: string;
   skus?: string[] | null;
   after?: string | null;
+  /** Start with the current value of every SKU asked for (every SKU with stock on the channel when none are named). */
+  snapshot?: boolean | null;
 }
 
 /** Pending changes per subscriber beyond which older values of the same SKU are merged away. */
-const CONFLATE_ABOVE = 1000;
+export const CONFLATE_ABOVE = 1000;
+const REPLAY_LIMIT = 100_000;
+
+const cursorExpired = (after: number, pruned: number) => new GraphQLError(
+  `Cursor ${after} is older than the retained change log (changes up to ${pruned} were pruned): take a fresh snapshot (snapshot: true) and resume from its cursors`,
+  { extensions: { code: 'CURSOR_EXPIRED', after: String(after), oldestResumable: String(pruned) } },
+);
+
+function toChange(seq: number | string, payload: Omit<AvailabilityChange, 'cursor'>): AvailabilityChange {
+  return { cursor: String(seq), channel: payload.channel, sku: payload.sku, available: Number(payload.available), at: payload.at };
+}
 
 /**
- * Availability changes as streams for subscribers of this process. Live changes come from the
- * bus (every process hears every change); `after` first replays the durable change log from
- * that cursor, and live changes at or before the last replayed cursor are dropped, so the seam
- * has no gap and no duplicate. A subscriber that falls behind has its pending changes merged
- * per SKU: the latest value is never dropped.
+ * Availability changes as streams for subscribers of this process. The durable change log is
+ * the outbox: each change's cursor is its publication sequence, gapless and in the order every
+ * process hears it. Live changes come from the bus; `after` first replays the log from that
+ * cursor and live changes at or before the last replayed one are dropped, so the seam has no
+ * gap and no duplicate. A subscriber that falls behind has its pending changes merged per SKU:
+ * the latest value is never dropped.
  */
 export class ChangeStream {
   private readonly subscribers = new Set<(change: AvailabilityChange) => void>();
@@ -28,8 +42,10 @@ export class ChangeStream {
   constructor(private readonly db: Database, private readonly bus: EventBus) {}
 
   start(): void {
-    this.stopListening = this.bus.listen([TOPICS.availabilityChanged], async (event: BusEvent<AvailabilityChange>) => {
-      for (const subscriber of this.subscribers) subscriber(event.payload);
+    this.stopListening = this.bus.listen([TOPICS.availabilityChanged], async (event: BusEvent<Omit<AvailabilityChange, 'cursor'>>) => {
+      if (event.seq === undefined) return;
+      const change = toChange(event.seq, event.payload);
+      for (const subscriber of this.subscribers) subscriber(change);
     });
   }
 
@@ -52,6 +68,7 @@ export class ChangeStream {
       if (pending.length > CONFLATE_ABOVE) pending = conflate(pending);
       wake?.();
     };
+    // Listen before reading the log, so nothing published in between is missed.
     this.subscribers.add(push);
     try {
       let last = 0;
@@ -62,6 +79,11 @@ export class ChangeStream {
           last = Number(change.cursor);
           yield change;
         }
+        last = Math.max(last, after);
+      } else if (request.snapshot) {
+        const { changes, through } = await this.snapshot(request.channel, request.skus ?? null);
+        for (const change of changes) yield change;
+        last = through;
       }
       for (;;) {
         while (pending.length) {
@@ -80,26 +102,47 @@ export class ChangeStream {
 
   /** Looks one change up by cursor; concurrent look-ups (one event, many subscribers) share a query. */
   byCursor(cursor: string): Promise<AvailabilityChange | null> {
-    if (!/^\d{1,18}$/.test(cursor)) return Promise.resolve(null);
-    return this.cursorLoader.load(cursor);
+    if (!/^\d{1,15}$/.test(cursor)) return Promise.resolve(null);
+    return this.cursorLoader.load(Number(cursor));
   }
 
-  private readonly cursorLoader = new DataLoader<string, AvailabilityChange | null>(async (cursors) => {
-    const rows = await this.db.query(`SELECT id, channel_code, sku_code, available, at FROM availability_log WHERE id IN (${cursors.map(() => '?').join(',')})`, cursors.map(Number));
-    const byId = new Map(rows.map((row) => [String(row.id), toChange(row)]));
-    return cursors.map((cursor) => byId.get(cursor) ?? null);
+  private readonly cursorLoader = new DataLoader<number, AvailabilityChange | null>(async (cursors) => {
+    const rows = await this.db.query(`SELECT seq, payload FROM outbox WHERE topic = ? AND seq IN (${placeholders(cursors)})`, [TOPICS.availabilityChanged, ...cursors]);
+    const bySeq = new Map(rows.map((row) => [Number(row.seq), toChange(row.seq, JSON.parse(row.payload))]));
+    return cursors.map((cursor) => bySeq.get(cursor) ?? null);
   }, { cache: false });
 
   private async replay(channel: string, after: number, skus: Set<string> | null): Promise<AvailabilityChange[]> {
-    const rows = await this.db.query('SELECT id, channel_code, sku_code, available, at FROM availability_log WHERE channel_code = ? AND id > ? ORDER BY id LIMIT 100000', [channel, after]);
+    const [state] = await this.db.query("SELECT pruned_through FROM outbox_state WHERE name = 'relay'");
+    const pruned = Number(state?.pruned_through ?? 0);
+    if (after < pruned) throw cursorExpired(after, pruned);
+    const rows = await this.db.query(
+      `SELECT seq, payload FROM outbox WHERE topic = ? AND seq > ? AND aggregate_key LIKE ? ORDER BY seq LIMIT ${REPLAY_LIMIT}`,
+      [TOPICS.availabilityChanged, after, `availability:${channel.replace(/[%_]/g, (c) => `\\${c}`)}:%`],
+    );
     return rows
-      .filter((row) => !skus || skus.has(row.sku_code))
-      .map(toChange);
+      .map((row) => toChange(row.seq, JSON.parse(row.payload)))
+      .filter((change) => change.channel === channel && (!skus || skus.has(change.sku)));
   }
-}
 
-function toChange(row: Record<string, any>): AvailabilityChange {
-  return { cursor: String(row.id), channel: row.channel_code, sku: row.sku_code, available: Number(row.available), at: row.at };
+  /**
+   * The value every asked-for SKU has now, and the cursor it is current as of. The cursor is read
+   * first: a change sequenced by then is already in the values, and one sequenced later arrives
+   * live, so the client may see a value twice but never misses one.
+   */
+  private async snapshot(channel: string, skus: string[] | null): Promise<{ changes: AvailabilityChange[]; through: number }> {
+    const [{ through }] = await this.db.query('SELECT COALESCE(MAX(seq), 0) AS through FROM outbox');
+    const rows = skus
+      ? await this.db.query(`SELECT sku_code, available FROM availability_state WHERE channel_code = ? AND sku_code IN (${placeholders(skus)})`, [channel, ...skus])
+      : await this.db.query('SELECT sku_code, available FROM availability_state WHERE channel_code = ? ORDER BY sku_code', [channel]);
+    const values = new Map(rows.map((row) => [row.sku_code as string, Number(row.available)]));
+    const at = new Date().toISOString();
+    const codes = skus ?? [...values.keys()];
+    return {
+      changes: codes.map((sku) => ({ cursor: String(through), channel, sku, available: values.get(sku) ?? 0, at })),
+      through: Number(through),
+    };
+  }
 }
 
 /** Keeps, for each SKU, only its latest pending change, in cursor order. */

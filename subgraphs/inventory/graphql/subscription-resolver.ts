@@ -24,7 +24,7 @@ export class AvailabilitySubscriptionResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as InventoryContext;
       assertChannel(ctx.identity, args.channel);
-      return ctx.changes.subscribe({ channel: args.channel, skus: args.skus, after: args.after });
+      return ctx.changes.subscribe({ channel: args.channel, skus: args.skus, after: args.after, snapshot: args.snapshot });
     },
   })
   availabilityChanged(
@@ -32,6 +32,7 @@ export class AvailabilitySubscriptionResolver {
     @Arg('channel', () => ID) _channel: string,
     @Arg('skus', () => [ID], { nullable: true }) _skus?: string[] | null,
     @Arg('after', () => ID, { nullable: true }) _after?: string | null,
+    @Arg('snapshot', () => Boolean, { nullable: true, defaultValue: false, description: 'Start with the current value of every SKU asked for, then live changes.' }) _snapshot?: boolean | null,
   ): AvailabilityChange {
     return toGraph(change);
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { insertReturningId, placeholders, type Dialect } from '../../../shared/database';
+import { placeholders, type Dialect } from '../../../shared/database';
 import { enqueue } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
@@ -7,6 +7,7 @@ import { loadChannelRules, loadCompositions } from './catalog-copy';
 import { fencedFrom, loadRingFences } from './ring-fence';
 import { loadStock } from './stock-store';
 
+/** One change on the stream; its cursor is the outbox publication sequence, known once published. */
 export interface AvailabilityChange {
   cursor: string;
   channel: string;
@@ -17,11 +18,12 @@ export interface AvailabilityChange {
 
 /**
  * Inside the transaction that changed stock or rules: recomputes the availability of the given
- * SKUs (and every bundle made of them) on every channel, and for each value that moved appends
- * to the change log, whose id is the stream cursor, and to the outbox. Subscribers and channel
+ * SKUs (and every bundle made of them) on every channel, and for each value that moved writes
+ * an event to the outbox, which is the durable change log: its publication sequence is the
+ * stream cursor. Subscribers and channel
  * connectors therefore hear every change, from any cause, exactly when it commits.
  */
-export async function publishAvailability(em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[]): Promise<AvailabilityChange[]> {
+export async function publishAvailability(em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[]): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
   if (skus.length === 0) return [];
   const compositions = await loadCompositions(em, skus);
   const targets = new Set(skus);
@@ -39,7 +41,7 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
     targetList,
   );
   const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
-  const changes: AvailabilityChange[] = [];
+  const changes: Omit<AvailabilityChange, 'cursor'>[] = [];
   const at = new Date().toISOString();
   for (const rule of rules.values()) {
     const values = availabilityFor(rule, targetList, stock, compositions.components, (sku) => fencedFrom(fences, rule.code, sku));
@@ -47,13 +49,12 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
       const key = `${rule.code}|${sku}`;
       const before = last.get(key);
       if (before === available || (before === undefined && available === 0)) continue;
-      const cursor = await insertReturningId(em, 'INSERT INTO availability_log (channel_code, sku_code, available, at) VALUES (?, ?, ?, ?)', [rule.code, sku, available, at]);
       if (before === undefined) {
-        await em.query('INSERT INTO availability_state (channel_code, sku_code, available, last_cursor) VALUES (?, ?, ?, ?)', [rule.code, sku, available, cursor]);
+        await em.query('INSERT INTO availability_state (channel_code, sku_code, available) VALUES (?, ?, ?)', [rule.code, sku, available]);
       } else {
-        await em.query('UPDATE availability_state SET available = ?, last_cursor = ? WHERE channel_code = ? AND sku_code = ?', [available, cursor, rule.code, sku]);
+        await em.query('UPDATE availability_state SET available = ? WHERE channel_code = ? AND sku_code = ?', [available, rule.code, sku]);
       }
-      const change = { cursor: String(cursor), channel: rule.code, sku, available, at };
+      const change = { channel: rule.code, sku, available, at };
       changes.push(change);
       await enqueue(em, TOPICS.availabilityChanged, `availability:${rule.code}:${sku}`, change);
     }

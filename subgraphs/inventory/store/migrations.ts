@@ -1,5 +1,5 @@
 import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { CreateOutbox1700000000000 } from '../../../shared/outbox';
+import { OUTBOX_MIGRATIONS } from '../../../shared/outbox';
 
 const code = (name: string, primary = false) => ({ name, type: 'varchar', length: '100', isPrimary: primary });
 const int = (name: string) => ({ name, type: 'integer', default: 0 });
@@ -163,6 +163,27 @@ export class AddListingsAndChannelKind1700000000003 implements MigrationInterfac
   }
 }
 
+
+/** The outbox is now the change log (its publication sequence is the stream cursor). */
+export class DropAvailabilityLog1700000001001 implements MigrationInterface {
+  name = 'DropAvailabilityLog1700000001001';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('availability_log');
+    await runner.dropColumn('availability_state', 'last_cursor');
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.addColumn('availability_state', new TableColumn({ name: 'last_cursor', type: 'bigint', default: 0 }));
+    await runner.createTable(new Table({
+      name: 'availability_log',
+      columns: [{ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+        code('channel_code'), code('sku_code'), int('available'), time('at')],
+      indices: [{ columnNames: ['channel_code', 'id'] }],
+    }));
+  }
+}
+
 export const inventoryMigrations = [
-  CreateOutbox1700000000000, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002, UniqueReservationKeyOnMysql1700000000004, AddListingsAndChannelKind1700000000003,
+  ...OUTBOX_MIGRATIONS, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002, UniqueReservationKeyOnMysql1700000000004, AddListingsAndChannelKind1700000000003, DropAvailabilityLog1700000001001,
 ];

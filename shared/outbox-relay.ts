@@ -1,0 +1,172 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import crypto from 'node:crypto';
+import { execute, placeholders, type Database } from './database';
+import type { BusEvent, EventBus } from './event-bus';
+import type { Logger } from './logger';
+
+interface OutboxRow {
+  id: number;
+  seq: number;
+  topic: string;
+  aggregate_key: string;
+  payload: string;
+  created_at: string;
+}
+
+const BATCH = 500;
+const LEASE_MS = 10_000;
+
+/**
+ * Publishes committed outbox rows. Each row first gets the next publication sequence (`seq`),
+ * assigned after it committed, by the one relay holding the lease; rows then leave in `seq`
+ * order. Sequencing after commit is what keeps the order gapless: an id is taken when a row is
+ * inserted, so a slow transaction can commit a lower id after a higher one, but it can only be
+ * sequenced once it is visible. A consumer that resumes "after seq N" therefore misses nothing.
+ * `flush` runs right after a commit; a timer catches anything a crash or another replica left.
+ */
+export class OutboxRelay {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  /** Set in everything this relay's drain runs, consumers the in-process bus calls included. */
+  private readonly draining = new AsyncLocalStorage<boolean>();
+  private readonly holder = `${process.pid}-${crypto.randomUUID()}`;
+  private leaseRenewedAt = 0;
+  private pruner: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+    private readonly source: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Polls for rows a crash or another replica left, and prunes published rows past the retention. */
+  start(pollMs: number, retentionHours = 72): void {
+    this.timer = setInterval(() => void this.flush(), pollMs);
+    this.timer.unref();
+    const prune = () => void this.prune(new Date(Date.now() - retentionHours * 3_600_000))
+      .catch((error) => this.logger.warn('outbox prune failed', { source: this.source, error: String(error) }));
+    this.pruner = setInterval(prune, 60_000);
+    this.pruner.unref();
+  }
+
+  /**
+   * Publishes what is committed. Called right after a commit, so it never fails the caller:
+   * the change is already durable, and rows a consumer could not take stay in the outbox for
+   * the timer to publish again (consumers are idempotent).
+   */
+  flush(): Promise<void> {
+    return this.tryFlush().catch(() => undefined);
+  }
+
+  /**
+   * Resolves once every row committed before the call has been published. A consumer that this
+   * relay's own publish is running (events that go round: routing → inventory → routing on the
+   * in-process bus) gets an answer at once instead: the running drain publishes its rows before
+   * it ends, and waiting for that drain from inside it would wait forever.
+   */
+  tryFlush(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.draining.getStore() ? Promise.resolve() : this.running;
+    }
+    this.running = this.draining.run(true, async () => {
+      try {
+        do {
+          this.again = false;
+          await this.drain();
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    });
+    return this.running;
+  }
+
+  /** Takes or renews the lease; another replica holding a live one publishes instead of us. */
+  private async holdLease(): Promise<boolean> {
+    const now = Date.now();
+    // A lease renewed moments ago is still ours: skip the write on the hot path.
+    if (now - this.leaseRenewedAt < LEASE_MS / 3) return true;
+    const held = await this.db.transaction((em) =>
+      execute(em, "UPDATE outbox_state SET holder = ?, lease_until = ? WHERE name = 'relay' AND (holder = ? OR holder IS NULL OR lease_until < ?)", [
+        this.holder, now + LEASE_MS, this.holder, now,
+      ]),
+    );
+    if (held === 1) this.leaseRenewedAt = now;
+    return held === 1;
+  }
+
+  private async drain(): Promise<void> {
+    if (!(await this.holdLease())) return;
+    for (;;) {
+      await this.sequence();
+      const rows = await this.db.query<OutboxRow>(
+        `SELECT id, seq, topic, aggregate_key, payload, created_at FROM outbox WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY seq LIMIT ${BATCH}`,
+      );
+      if (rows.length === 0) return;
+      const events: BusEvent[] = rows.map((row) => ({
+        id: `${this.source}:${row.id}`,
+        seq: Number(row.seq),
+        topic: row.topic,
+        key: row.aggregate_key,
+        payload: JSON.parse(row.payload),
+        at: row.created_at,
+      }));
+      try {
+        await this.bus.publish(events);
+      } catch (error) {
+        this.logger.warn('outbox publish failed; will retry', { source: this.source, error: String(error) });
+        throw error;
+      }
+      const ids = rows.map((row) => Number(row.id));
+      await this.db.transaction((em) =>
+        em.query(`UPDATE outbox SET published_at = ? WHERE id IN (${placeholders(ids)})`, [new Date().toISOString(), ...ids]),
+      );
+      if (rows.length < BATCH) return;
+    }
+  }
+
+  /** Numbers the committed rows that have no sequence yet, in id order, after the highest given. */
+  private async sequence(): Promise<void> {
+    await this.db.transaction(async (em) => {
+      const fresh = await em.query(`SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`);
+      if (fresh.length === 0) return;
+      const [{ last }] = await em.query('SELECT COALESCE(MAX(seq), 0) AS last FROM outbox');
+      const pruned = await em.query("SELECT pruned_through FROM outbox_state WHERE name = 'relay'");
+      let next = Math.max(Number(last), Number(pruned[0]?.pruned_through ?? 0));
+      const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
+      const ids = fresh.map((row: { id: number }) => Number(row.id));
+      await em.query(`UPDATE outbox SET seq = CASE id ${cases} END WHERE id IN (${placeholders(ids)})`, [
+        ...ids.flatMap((id: number) => [id, ++next]),
+        ...ids,
+      ]);
+    });
+  }
+
+  /**
+   * Deletes published rows older than the retention, remembering the last sequence removed so a
+   * stream resuming from before it is told its cursor expired rather than silently skipping.
+   */
+  async prune(olderThan: Date): Promise<number> {
+    return this.db.transaction(async (em) => {
+      const [{ through }] = await em.query('SELECT MAX(seq) AS through FROM outbox WHERE published_at IS NOT NULL AND created_at < ?', [olderThan.toISOString()]);
+      if (through == null) return 0;
+      const removed = await execute(em, 'DELETE FROM outbox WHERE published_at IS NOT NULL AND seq <= ?', [Number(through)]);
+      await em.query("UPDATE outbox_state SET pruned_through = ? WHERE name = 'relay' AND pruned_through < ?", [Number(through), Number(through)]);
+      return removed;
+    });
+  }
+
+  /** Rows committed but not yet published: the relay's lag, for /ready and metrics. */
+  async pending(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
+    return Number(row?.n ?? 0);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.pruner) clearInterval(this.pruner);
+  }
+}
