@@ -5,6 +5,7 @@ import type { Logger } from './shared/logger';
 import { createBus } from './shared/runtime';
 import type { SubgraphRuntime } from './shared/subgraph';
 import { startGateway, type RunningGateway } from './gateway';
+import { watchSubgraphFigures } from './subgraphs/metrics';
 import { SUBGRAPH_FACTORIES } from './subgraphs/registry';
 
 export interface RunningSystem {
@@ -22,11 +23,13 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Run
     subgraphs[name] = await SUBGRAPH_FACTORIES[name]({ config, bus, logger: logger.child({ subgraph: name }) });
   }
   const gateway = await startGateway({ config, logger, embedded: subgraphs });
+  const unwatch = Object.values(subgraphs).map(watchSubgraphFigures);
   return {
     gateway,
     subgraphs,
     bus,
     stop: async () => {
+      unwatch.forEach((stop) => stop());
       await gateway.stop();
       for (const name of [...SUBGRAPH_NAMES].reverse()) await subgraphs[name].stop();
       await bus.close();

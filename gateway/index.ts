@@ -11,7 +11,6 @@ import type { Identity } from '../shared/auth';
 import type { Config, SubgraphName } from '../shared/config';
 import { SUBGRAPH_NAMES } from '../shared/config';
 import type { Logger } from '../shared/logger';
-import { watchOutbox } from '../shared/metrics';
 import { requestLogPlugin } from '../shared/request-log';
 import type { SubgraphRuntime } from '../shared/subgraph';
 import { buildAccessSchema, openAccessStore, type AccessContext } from './access';
@@ -111,7 +110,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   mountHealth(app, readinessChecks(store.db, config, embedded));
   mountMetrics(app);
-  const unwatch = Object.values(embedded ?? {}).map((runtime) => watchOutbox(runtime.name, runtime.db));
   const consumeRate = useRateLimit({ defaults: config.limits, redis, logger });
   app.use(
     '/graphql',
@@ -138,7 +136,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     port,
     createdAdminKey,
     stop: async () => {
-      unwatch.forEach((stop) => stop());
       await subscriptions.close();
       await subscriptionsTo.dispose();
       await server.stop();

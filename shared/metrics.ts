@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Queryable } from './database';
 
 /**
  * Every metric this code base exports, in one registry per process. Embedded, the gateway's
@@ -35,10 +34,16 @@ export const reservations = new Counter({
   registers: [registry],
 });
 
+const oversellSources = new Map<string, () => Promise<number>>();
+
 export const oversellAlerts = new Counter({
   name: 'stockgraph_oversell_alerts_total',
-  help: 'OVERSOLD alerts raised: a channel sold units no location could cover.',
+  help: 'OVERSOLD alerts ever raised (a channel sold units no location could cover), read from the inventory database at each scrape: every inventory replica reports the same figure, so aggregate with max().',
   registers: [registry],
+  async collect() {
+    this.reset();
+    for (const read of oversellSources.values()) this.inc(await read().catch(() => 0));
+  },
 });
 
 export const channelPushFailures = new Counter({
@@ -53,13 +58,7 @@ export const openSubscriptions = new Gauge({
   registers: [registry],
 });
 
-const outboxes = new Map<string, Queryable>();
-
-/** What OutboxRelay.pending() counts, read here so a scrape needs no handle on the relay. */
-async function pendingEvents(db: Queryable): Promise<number> {
-  const [row] = await db.query('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
-  return Number(row?.n ?? 0);
-}
+const outboxes = new Map<string, () => Promise<number>>();
 
 export const outboxPending = new Gauge({
   name: 'stockgraph_outbox_pending_events',
@@ -68,17 +67,22 @@ export const outboxPending = new Gauge({
   registers: [registry],
   async collect() {
     this.reset();
-    for (const [source, db] of outboxes) {
-      this.set({ source }, await pendingEvents(db).catch(() => -1));
+    for (const [source, pending] of outboxes) {
+      this.set({ source }, await pending().catch(() => -1));
     }
   },
 });
 
-/** Reports the lag of a subgraph database's outbox at each scrape until the returned function is called. */
-export function watchOutbox(source: string, db: Queryable): () => void {
-  outboxes.set(source, db);
+/**
+ * Reads, at each scrape, a figure a subgraph keeps in its database: its outbox lag, and for
+ * inventory the OVERSOLD alerts raised. Stops when the returned function is called.
+ */
+export function watchSubgraph(source: string, figures: { outboxPending: () => Promise<number>; oversellAlerts?: () => Promise<number> }): () => void {
+  outboxes.set(source, figures.outboxPending);
+  if (figures.oversellAlerts) oversellSources.set(source, figures.oversellAlerts);
   return () => {
-    if (outboxes.get(source) === db) outboxes.delete(source);
+    if (outboxes.get(source) === figures.outboxPending) outboxes.delete(source);
+    if (oversellSources.get(source) === figures.oversellAlerts) oversellSources.delete(source);
   };
 }
 

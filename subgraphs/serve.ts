@@ -11,10 +11,11 @@ import { GraphQLError } from 'graphql';
 import { verifyIdentityHeaders, type Identity } from '../shared/auth';
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type Config, type SubgraphName } from '../shared/config';
 import { createLogger, type Logger } from '../shared/logger';
-import { registry, watchOutbox } from '../shared/metrics';
+import { registry } from '../shared/metrics';
 import { requestLogPlugin } from '../shared/request-log';
 import type { EventBus } from '../shared/event-bus';
 import { createBus } from '../shared/runtime';
+import { watchSubgraphFigures } from './metrics';
 import { SUBGRAPH_FACTORIES } from './registry';
 
 const refused = () => new GraphQLError('Subgraphs answer only the gateway: missing or invalid signed identity', {
@@ -59,7 +60,7 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
     }
   });
   // This process's own counters (reservations, alerts, outbox lag); the scraper adds up the replicas.
-  const unwatch = watchOutbox(name, runtime.db);
+  const unwatch = watchSubgraphFigures(runtime);
   app.get('/metrics', async (_req, res) => {
     res.setHeader('content-type', registry.contentType);
     res.send(await registry.metrics());

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { assertChannel, canSeeChannel } from '../../../shared/auth';
-import { notFound } from '../../../shared/errors';
+import { DomainError, notFound } from '../../../shared/errors';
+import { reservations } from '../../../shared/metrics';
 import type { Reservation as StoredReservation } from '../store/reservation-store';
 import type { InventoryContext } from './context';
 import { Channel, Reservation, ReserveInput } from './types';
@@ -28,7 +29,14 @@ export class ReservationResolver {
   @Mutation(() => Reservation)
   async reserve(@Arg('input', () => ReserveInput) input: ReserveInput, @Ctx() ctx: InventoryContext): Promise<Reservation> {
     assertChannel(ctx.identity, input.channel);
-    return toGraph(await ctx.reservations.reserve(input));
+    try {
+      const reservation = toGraph(await ctx.reservations.reserve(input));
+      reservations.inc({ outcome: 'made' });
+      return reservation;
+    } catch (error) {
+      if (error instanceof DomainError && error.extensions.code === 'INSUFFICIENT_STOCK') reservations.inc({ outcome: 'refused' });
+      throw error;
+    }
   }
 
   @Authorized('reservations:write')
