@@ -1,0 +1,30 @@
+import type { ApolloGateway } from '@apollo/gateway';
+import { loadConfig } from '../../shared/config';
+import { withExecutionTimeout } from './execution-timeout';
+
+/** A gateway whose executor answers after `ms`, standing in for a slow subgraph. */
+function slowGateway(ms: number) {
+  const executor = () => new Promise((resolve) => setTimeout(() => resolve({ data: { ok: true } }), ms));
+  return { load: async () => ({ schema: null, executor }), stop: async () => undefined } as unknown as ApolloGateway;
+}
+
+const run = async (gateway: ApolloGateway, context: Record<string, unknown>) => {
+  const { executor } = await withExecutionTimeout(gateway, { ...loadConfig({}).limits, timeoutMs: 50 }).load();
+  return executor!({ context } as never);
+};
+
+describe('the execution time-out', () => {
+  it('answers TIMEOUT once an operation runs past the limit', async () => {
+    const result = await run(slowGateway(1000), { identity: null, requestId: 'r' });
+    expect(result.errors?.[0].extensions?.code).toBe('TIMEOUT');
+  });
+
+  it('lets an operation within the limit answer', async () => {
+    expect(await run(slowGateway(5), { identity: null, requestId: 'r' })).toEqual({ data: { ok: true } });
+  });
+
+  it('uses a key\'s own time-out', async () => {
+    const result = await run(slowGateway(100), { identity: null, requestId: 'r', policy: { limits: { timeoutMs: 500 }, registeredOperationsOnly: false } });
+    expect(result).toEqual({ data: { ok: true } });
+  });
+});
