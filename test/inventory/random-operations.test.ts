@@ -272,7 +272,7 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
       'conflicting event', 'retried hold', 'rule change']) {
       expect([what, (tally.get(what) ?? 0) > 0]).toEqual([what, true]);
     }
-  }, 180_000);
+  }, 300_000);
 
   it('the invariant check notices a stock row changed behind the ledger\'s back', async () => {
     const { db } = inventory.services;
