@@ -2,8 +2,9 @@ import os from 'node:os';
 import { availabilityBenchmark } from './availability';
 import { printSummary, type Benchmark, type SummaryRow } from './report';
 import { reserveBenchmark } from './reserve';
+import { securityBenchmark } from './security';
 
-const BENCHMARKS: Benchmark[] = [availabilityBenchmark, reserveBenchmark];
+const BENCHMARKS: Benchmark[] = [availabilityBenchmark, reserveBenchmark, securityBenchmark];
 
 /** `npm run bench` runs every benchmark; `npm run bench -- reserve` only the ones named. */
 async function main() {
