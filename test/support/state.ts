@@ -2,8 +2,8 @@ import type { Database } from '../../shared/database';
 import type { TestSystem } from './system';
 import { openAccessStore } from '../../gateway/access';
 
-/** Columns and tables that move on their own (relay, consumers, last use), not because of a mutation. */
-const MOVING_TABLES = new Set(['processed_event', 'migrations', 'typeorm_metadata', 'audit_log']);
+/** Columns and tables that move on their own (relay lease and progress, consumers, last use), not because of a mutation. */
+const MOVING_TABLES = new Set(['processed_event', 'outbox_state', 'migrations', 'typeorm_metadata', 'audit_log']);
 const MOVING_COLUMNS = new Set(['published_at', 'last_used_at']);
 
 async function tablesOf(db: Database): Promise<string[]> {
