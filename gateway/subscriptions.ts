@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import crypto from 'node:crypto';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { getOperationAST, GraphQLError, type ExecutionArgs, type GraphQLSchema } from 'graphql';
 import type { Identity } from '../shared/auth';
@@ -13,8 +13,16 @@ import type { GatewayQuery, SubscriptionRouter } from './subscription-router';
 interface SocketExtra {
   identity?: Identity;
   policy?: KeyPolicy;
+  socket?: WebSocket;
   [key: PropertyKey]: unknown;
 }
+
+/** Clients that stop answering pings are dropped after this long, freeing their streams. */
+const KEEP_ALIVE_MS = 12_000;
+/** How often the keys of open sockets are checked again: a revoked key's sockets close within this. */
+const KEY_RECHECK_MS = 2_000;
+export const CLOSE_REVOKED = 4403;
+export const CLOSE_SHUTDOWN = 1001;
 
 /**
  * Counts a subscription as open until it ends, however it ends. A plain iterator rather than an
@@ -65,6 +73,27 @@ export function serveSubscriptions(options: {
 }) {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
   const requestIds = new WeakMap<object, string>();
+  // The secret each open socket authenticated with: checked again (once per distinct secret)
+  // so revoking, expiring or rotating out a key closes its sockets within seconds.
+  const secrets = new Map<WebSocket, string>();
+  let checking = false;
+  const recheck = setInterval(async () => {
+    if (checking || secrets.size === 0) return;
+    checking = true;
+    try {
+      const verdicts = new Map<string, Promise<boolean>>();
+      for (const [socket, secret] of secrets) {
+        if (!verdicts.has(secret)) verdicts.set(secret, options.authenticator.identify(secret).then(() => true, () => false));
+        if (!(await verdicts.get(secret))) {
+          secrets.delete(socket);
+          socket.close(CLOSE_REVOKED, 'Forbidden: the API key was revoked or expired');
+        }
+      }
+    } finally {
+      checking = false;
+    }
+  }, KEY_RECHECK_MS);
+  recheck.unref();
   const disposable = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema: options.apiSchema,
@@ -73,6 +102,9 @@ export function serveSubscriptions(options: {
           const caller = await options.authenticator.identify(ctx.connectionParams?.apiKey);
           ctx.extra.identity = caller.identity;
           ctx.extra.policy = caller;
+          const socket = (ctx.extra as { socket: WebSocket }).socket;
+          secrets.set(socket, ctx.connectionParams!.apiKey as string);
+          socket.once('close', () => secrets.delete(socket));
           return true;
         } catch (error) {
           options.logger.info('websocket refused', { reason: (error as Error).message });
@@ -98,12 +130,20 @@ export function serveSubscriptions(options: {
       },
     },
     wsServer,
+    KEEP_ALIVE_MS,
   );
   return {
     wsServer,
+    /**
+     * Graceful shutdown: take no new sockets, tell every open one why it closes (clients resume
+     * on another gateway with `after` set to their last cursor), then free everything.
+     */
     close: async () => {
+      clearInterval(recheck);
+      const closed = new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      for (const socket of wsServer.clients) socket.close(CLOSE_SHUTDOWN, 'Server shutting down: reconnect and resume with after = your last cursor');
       await disposable.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      await closed;
     },
   };
 }

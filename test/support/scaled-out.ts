@@ -21,8 +21,9 @@ export interface ScaledOutSystem {
  * the gateway calling them over HTTP with signed identities. Events travel over Redis when
  * TEST_REDIS_URL is set (as in production), otherwise over one shared in-process bus.
  */
-export async function startScaledOut(): Promise<ScaledOutSystem> {
-  const base = testConfig({ INTERNAL_SECRET, ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}) });
+export async function startScaledOut(options: { sharing?: Config } = {}): Promise<ScaledOutSystem> {
+  // `sharing`: a second stack over the same databases (a second gateway and subgraph replicas).
+  const base = options.sharing ?? testConfig({ INTERNAL_SECRET, ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}) });
   const logger = createLogger('silent');
   const bus = await createBus(base, logger);
   const subgraphs = {} as Record<SubgraphName, ServedSubgraph>;
@@ -46,7 +47,7 @@ export async function startScaledOut(): Promise<ScaledOutSystem> {
       await gateway.stop();
       for (const name of SUBGRAPH_NAMES) await subgraphs[name].stop();
       await bus.close();
-      await dropTestDatabases(base);
+      if (!options.sharing) await dropTestDatabases(base);
     },
   };
 }
