@@ -1,22 +1,58 @@
 import type { Identity } from '../shared/auth';
+import { createLogger } from '../shared/logger';
+import { startEmbedded, type RunningSystem } from '../system';
 import { gqlOk } from '../test/support/client';
-import { startTestSystem, type TestSystem } from '../test/support/system';
+import { dropTestDatabases, testConfig } from '../test/support/config';
+import type { TestSystem } from '../test/support/system';
 
 /** Both channels sell from both warehouses; every benchmark uses `web`. */
 const CHANNELS = [{ code: 'web', locations: ['east', 'west'] }, { code: 'amazon', locations: ['west', 'east'] }];
 const BATCH = 100;
+
+const running = new Set<TestSystem>();
 
 /**
  * The embedded topology on an ephemeral port with fresh data. `database` picks the store:
  * `sqlite`, a MySQL URL (a random prefix is added), or `default`, which is SQLite unless
  * TEST_MYSQL_URL is set, like the tests. Background timers keep their production defaults; the
  * per-key rate limit is raised out of reach (not switched off, so its cost stays in the figures).
+ * Its data is removed on `close`, when it fails to start, and when the run is interrupted.
  */
-export function startBenchSystem(database: 'default' | 'sqlite' | string = 'default'): Promise<TestSystem> {
+export async function startBenchSystem(database: 'default' | 'sqlite' | string = 'default'): Promise<TestSystem> {
   const overrides: Record<string, string> = { RESERVATION_SWEEP_MS: '1000', OUTBOX_POLL_MS: '500', RATE_LIMIT_REQUESTS: '100000000' };
   if (database === 'sqlite') overrides.DATABASE_URL = '';
   else if (database !== 'default') overrides.DATABASE_URL = `${database.replace(/\/+$/, '')}/b${Math.random().toString(16).slice(2, 10)}`;
-  return startTestSystem(overrides);
+  const config = testConfig(overrides);
+  let embedded: RunningSystem;
+  try {
+    embedded = await startEmbedded(config, createLogger(config.logLevel));
+  } catch (error) {
+    await dropTestDatabases(config).catch(() => undefined);
+    throw error;
+  }
+  const system: TestSystem = {
+    ...embedded,
+    url: embedded.gateway.url.replace('localhost', '127.0.0.1'),
+    config,
+    close: async () => {
+      running.delete(system);
+      try {
+        await embedded.stop();
+      } finally {
+        await dropTestDatabases(config);
+      }
+    },
+  };
+  running.add(system);
+  return system;
+}
+
+/** Ctrl-C in the middle of a phase still removes the temporary directories and MySQL databases. */
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stdout.write(`\n${signal}: removing benchmark data\n`);
+    void Promise.allSettled([...running].map((system) => system.close())).then(() => process.exit(130));
+  });
 }
 
 export const storeOf = (system: TestSystem) => (system.config.databaseUrl ? 'MySQL/MariaDB' : 'SQLite');
