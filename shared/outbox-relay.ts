@@ -1,6 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
 import { execute, placeholders, type Database } from './database';
+import { runDrain, waitForDrain, type DrainRun } from './drain-waits';
 import type { BusEvent, EventBus } from './event-bus';
 import type { Logger } from './logger';
 
@@ -28,8 +28,8 @@ export class OutboxRelay {
   private running: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
-  /** Set in everything this relay's drain runs, consumers the in-process bus calls included. */
-  private readonly draining = new AsyncLocalStorage<boolean>();
+  /** The drain now running, if any: consumers the in-process bus calls run inside it. */
+  private current: DrainRun | null = null;
   private readonly holder = `${process.pid}-${crypto.randomUUID()}`;
   private leaseRenewedAt = 0;
   private pruner: NodeJS.Timeout | null = null;
@@ -61,17 +61,19 @@ export class OutboxRelay {
   }
 
   /**
-   * Resolves once every row committed before the call has been published. A consumer that this
-   * relay's own publish is running (events that go round: routing → inventory → routing on the
-   * in-process bus) gets an answer at once instead: the running drain publishes its rows before
-   * it ends, and waiting for that drain from inside it would wait forever.
+   * Resolves once every row committed before the call has been published. A consumer whose
+   * wait for the running drain could never end (it runs inside that drain, or inside one that
+   * drain waits for: events that go round on the in-process bus) gets an answer at once
+   * instead: the running drain goes round again and publishes its rows before it ends.
    */
   tryFlush(): Promise<void> {
     if (this.running) {
       this.again = true;
-      return this.draining.getStore() ? Promise.resolve() : this.running;
+      return waitForDrain(this.current!, this.running);
     }
-    this.running = this.draining.run(true, async () => {
+    const run: DrainRun = { source: this.source };
+    this.current = run;
+    this.running = runDrain(run, async () => {
       try {
         do {
           this.again = false;
@@ -79,6 +81,7 @@ export class OutboxRelay {
         } while (this.again);
       } finally {
         this.running = null;
+        this.current = null;
       }
     });
     return this.running;

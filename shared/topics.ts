@@ -13,4 +13,26 @@ export const TOPICS = {
   channelUpserted: 'inventory.channel-upserted',
   /** inventory → `{ cursor, channel, sku, available, at }` */
   availabilityChanged: 'inventory.availability-changed',
+  /** inventory → `{ code, name, kind, country, postalCode }` */
+  locationUpserted: 'inventory.location-upserted',
+  /** inventory → `{ sku, location, sellable, incoming: [{ quantity, expectedAt }], version }`: what one location can sell of one SKU now; `version` orders the figures of that pair */
+  stockChanged: 'inventory.stock-changed',
+  /** orders → `{ orderId, channel, externalId, placedAt, shipTo, shipBy, deliverBy, express, reservationId, units: [{ sku, quantity }] }`: an order to route (`units` are stock SKUs, bundles broken down) */
+  orderAccepted: 'orders.order-accepted',
+  /** orders → `{ orderId, channel, externalId }` */
+  orderCanceled: 'orders.order-canceled',
+  /** orders → `{ orderId, channel, shipmentId, location, units, orderStatus }` */
+  shipmentRecorded: 'orders.shipment-recorded',
+  /** orders → `{ orderId, channel, returnId, location, units: [{ sku, quantity, resellable }] }` */
+  returnRecorded: 'orders.return-recorded',
+  /** inventory → `{ orderId, reservationId, outcome, committed: [{ location, lines }], order }`: an order's reservation became (or could not become) its commitment */
+  reservationConfirmed: 'inventory.reservation-confirmed',
+  /** routing → `{ orderId, channel, externalId, sequence, assignments: [{ location, lines }], backordered, decidedAt }`: commit these units */
+  routingDecided: 'routing.decided',
+  /** inventory → `{ orderId, channel, sequence, committed: [{ location, lines }], backordered }`: the decision's units are committed; `committed` is all the order ever had committed */
+  orderCommitted: 'inventory.order-committed',
+  /** inventory → `{ orderId, channel, sequence, shortages, stock }`: stock moved since the decision, nothing was committed; `stock` are the fresh figures */
+  commitRefused: 'inventory.commit-refused',
+  /** routing → `{ id, orderId, channel, assignments, backordered, reasons, promisedShipDate, atRisk, decidedAt }`: a decision as recorded, for routingDecided */
+  orderRouted: 'routing.order-routed',
 } as const;
