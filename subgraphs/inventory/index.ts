@@ -4,6 +4,7 @@ import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { ChangeStream } from './events/change-stream';
 import { consumeInventoryEvents } from './events/consumers';
+import { consumeOrderStockEvents } from './events/order-consumers';
 import { AlertResolver } from './graphql/alert-resolver';
 import { AvailabilityResolver } from './graphql/availability-resolver';
 import { createInventoryContext, type InventoryContext, type InventoryServices } from './graphql/context';
@@ -15,6 +16,7 @@ import { SkuStockResolver, skuReference } from './graphql/stock-resolver';
 import { AvailabilitySubscriptionResolver } from './graphql/subscription-resolver';
 import { AvailabilityReader } from './store/availability-reader';
 import { EventRecorder } from './store/event-recorder';
+import { commitmentMigrations } from './store/commitment-migrations';
 import { inventoryMigrations } from './store/migrations';
 import { ReservationStore } from './store/reservation-store';
 import { SetupStore } from './store/setup-store';
@@ -31,7 +33,7 @@ export interface InventoryRuntime extends SubgraphRuntime<InventoryContext> {
 
 export async function createInventory(deps: SubgraphDeps): Promise<InventoryRuntime> {
   const { schema } = await buildInventorySchema();
-  const db = await openDatabase(deps.config, { name: 'inventory', entities: [], migrations: inventoryMigrations });
+  const db = await openDatabase(deps.config, { name: 'inventory', entities: [], migrations: [...inventoryMigrations, ...commitmentMigrations] });
   const relay = new OutboxRelay(db, deps.bus, 'inventory', deps.logger);
   const services: InventoryServices = {
     db,
@@ -43,6 +45,7 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
   };
   services.changes.start();
   await consumeInventoryEvents(deps.bus, db, relay);
+  await consumeOrderStockEvents(deps.bus, db, relay, deps.logger);
   relay.start(deps.config.outboxPollMs, deps.config.changeRetentionHours);
   await relay.flush();
   // Lapsed holds already stop counting when read; the sweeper makes them EXPIRED and tells subscribers.

@@ -16,9 +16,20 @@ export interface Alert {
 }
 
 export async function raiseAlert(em: EntityManager, alert: Omit<Alert, 'id' | 'raisedAt' | 'resolvedAt'>): Promise<void> {
-  await insertReturningId(em, 'INSERT INTO alert (kind, sku_code, channel_code, location_code, message, raised_at) VALUES (?, ?, ?, ?, ?, ?)', [
+  await recordAlert(em, alert);
+}
+
+/** Raises an alert and returns its id, for an alert that is resolved once what it warns about is over. */
+export function recordAlert(em: EntityManager, alert: Omit<Alert, 'id' | 'raisedAt' | 'resolvedAt'>): Promise<number> {
+  return insertReturningId(em, 'INSERT INTO alert (kind, sku_code, channel_code, location_code, message, raised_at) VALUES (?, ?, ?, ?, ?, ?)', [
     alert.kind, alert.sku, alert.channel, alert.location, alert.message, new Date().toISOString(),
   ]);
+}
+
+/** Marks alerts resolved: what they warned about no longer holds. */
+export async function resolveAlerts(em: EntityManager, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await em.query(`UPDATE alert SET resolved_at = ? WHERE resolved_at IS NULL AND id IN (${ids.map(() => '?').join(', ')})`, [new Date().toISOString(), ...ids]);
 }
 
 export async function listAlerts(q: Queryable, kind: AlertKind | null, open: boolean | null): Promise<Alert[]> {

@@ -5,6 +5,7 @@ import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
 import { loadChannelRules, loadCompositions } from './catalog-copy';
 import { fencedFrom, loadRingFences } from './ring-fence';
+import { publishStockChanges } from './stock-feed';
 import { loadStock } from './stock-store';
 
 /** One change on the stream; its cursor is the outbox publication sequence, known once published. */
@@ -34,6 +35,8 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
     if (parts?.length) parts.forEach((part) => simple.add(part.sku));
     else simple.add(sku);
   }
+  // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
+  if (!channels) await publishStockChanges(em, dialect, [...simple]);
   const [{ stock }, rules, fences] = await Promise.all([loadStock(em, dialect, [...simple]), loadChannelRules(em, channels), loadRingFences(em, [...simple])]);
   const targetList = [...targets].sort();
   const previous = await em.query(

@@ -18,14 +18,15 @@ function nest(rows: { sku_code: string; channel_code: string; units: number }[])
   const result = new Map<string, Map<string, number>>();
   for (const row of rows) {
     if (!result.has(row.sku_code)) result.set(row.sku_code, new Map());
-    result.get(row.sku_code)!.set(row.channel_code, Number(row.units));
+    const byChannel = result.get(row.sku_code)!;
+    byChannel.set(row.channel_code, (byChannel.get(row.channel_code) ?? 0) + Number(row.units));
   }
   return result;
 }
 
 /**
  * Loads dedicated allocations of the SKUs and, only where there are some, the units each
- * allocated channel holds now (live reservations). Read under the SKUs' stock-row locks, as
+ * allocated channel holds now (live reservations and open order commitments). Read under the SKUs' stock-row locks, as
  * every hold is, so the figures cannot move while a hold decides.
  */
 export async function loadRingFences(q: Queryable, skus: readonly string[], now = new Date()): Promise<RingFences> {
@@ -39,7 +40,12 @@ export async function loadRingFences(q: Queryable, skus: readonly string[], now 
      WHERE r.status = 'ACTIVE' AND r.expires_at > ? AND a.sku_code IN (${placeholders(allocated)}) GROUP BY r.channel_code, a.sku_code`,
     [now.toISOString(), ...allocated],
   );
-  return { allocations: nest(rows), held: nest(held) };
+  // A channel's orders use its allocation too: units committed to them are no longer fenced from others.
+  const committed = await q.query(
+    `SELECT channel_code, sku_code, SUM(open) AS units FROM order_commitment WHERE open > 0 AND sku_code IN (${placeholders(allocated)}) GROUP BY channel_code, sku_code`,
+    allocated,
+  );
+  return { allocations: nest(rows), held: nest([...held, ...committed]) };
 }
 
 export async function setAllocation(em: EntityManager, channel: string, sku: string, units: number): Promise<void> {

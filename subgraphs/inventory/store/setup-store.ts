@@ -48,7 +48,12 @@ export class SetupStore {
       const values = [input.name, input.kind, input.country, input.postalCode ?? null, now];
       if (exists.length) await em.query('UPDATE location SET name = ?, kind = ?, country = ?, postal_code = ?, updated_at = ? WHERE code = ?', [...values, input.code]);
       else await em.query('INSERT INTO location (name, kind, country, postal_code, updated_at, code) VALUES (?, ?, ?, ?, ?, ?)', [...values, input.code]);
+      // Orders checks returns against its copy of locations; routing reads the country for transit times.
+      await enqueue(em, TOPICS.locationUpserted, `location:${input.code}`, {
+        code: input.code, name: input.name, kind: input.kind, country: input.country, postalCode: input.postalCode ?? null,
+      });
     });
+    await this.relay.flush();
     return input;
   }
 

@@ -1,0 +1,92 @@
+import type { EntityManager } from 'typeorm';
+import { placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { enqueue } from '../../../shared/outbox';
+import { TOPICS } from '../../../shared/topics';
+
+/** What one location can sell of one SKU now, and what it expects: routing's view of stock. */
+export interface StockFigure {
+  sku: string;
+  location: string;
+  sellable: number;
+  incoming: { quantity: number; expectedAt: string }[];
+  /** The row's last ledger entry: figures of one SKU and location with a higher version are newer. */
+  version: number;
+}
+
+interface FeedRow {
+  sku: string;
+  location: string;
+  sellable: number;
+  incoming: number;
+  version: number;
+  told: { sellable: number; incoming: number; version: number } | null;
+}
+
+/**
+ * The stock rows of the given SKUs with their ledger position and what routing was last told,
+ * read in one statement so figure and version belong together. Sellable counts every hold as
+ * stored (a lapsed hold stops counting when the sweep writes its ledger entry, which moves the version).
+ */
+async function readFeed(q: Queryable, skus: readonly string[]): Promise<FeedRow[]> {
+  if (skus.length === 0) return [];
+  const rows = await q.query(
+    `SELECT s.sku_code, s.location_code, s.on_hand - s.committed - s.reserved - s.damaged - s.quality_control - s.safety_stock AS sellable, s.incoming,
+       (SELECT MAX(l.id) FROM ledger_entry l WHERE l.sku_code = s.sku_code AND l.location_code = s.location_code) AS version,
+       f.sellable AS told_sellable, f.incoming AS told_incoming, f.version AS told_version
+     FROM stock_level s LEFT JOIN stock_feed_state f ON f.sku_code = s.sku_code AND f.location_code = s.location_code
+     WHERE s.sku_code IN (${placeholders(skus)}) ORDER BY s.sku_code, s.location_code`,
+    [...new Set(skus)],
+  );
+  return rows.map((row) => ({
+    sku: row.sku_code, location: row.location_code, sellable: Math.max(0, Number(row.sellable)), incoming: Number(row.incoming), version: Number(row.version ?? 0),
+    told: row.told_version == null ? null : { sellable: Number(row.told_sellable), incoming: Number(row.told_incoming), version: Number(row.told_version) },
+  }));
+}
+
+async function incomingLots(q: Queryable, pairs: { sku: string; location: string }[]): Promise<Map<string, StockFigure['incoming']>> {
+  const lots = new Map<string, StockFigure['incoming']>();
+  const skus = [...new Set(pairs.map((pair) => pair.sku))];
+  if (skus.length === 0) return lots;
+  const rows = await q.query(
+    `SELECT sku_code, location_code, quantity_open, expected_at FROM incoming_stock WHERE quantity_open > 0 AND sku_code IN (${placeholders(skus)}) ORDER BY expected_at, id`,
+    skus,
+  );
+  for (const row of rows) {
+    const key = `${row.sku_code}|${row.location_code}`;
+    if (!lots.has(key)) lots.set(key, []);
+    lots.get(key)!.push({ quantity: Number(row.quantity_open), expectedAt: row.expected_at });
+  }
+  return lots;
+}
+
+const toFigure = (row: FeedRow, lots: Map<string, StockFigure['incoming']>): StockFigure => ({
+  sku: row.sku, location: row.location, sellable: row.sellable, incoming: row.incoming > 0 ? lots.get(`${row.sku}|${row.location}`) ?? [] : [], version: row.version,
+});
+
+/** Current figures of every location of the given SKUs, e.g. for a refused commitment. */
+export async function stockFigures(q: Queryable, skus: readonly string[]): Promise<StockFigure[]> {
+  const rows = await readFeed(q, skus);
+  const lots = await incomingLots(q, rows.filter((row) => row.incoming > 0));
+  return rows.map((row) => toFigure(row, lots));
+}
+
+/**
+ * Inside a transaction that may have moved stock of the given SKUs: tells routing
+ * (`inventory.stock-changed`) of every location whose sellable or incoming units differ from
+ * what it was last told. Called wherever availability is published, so no stock change is missed.
+ */
+export async function publishStockChanges(em: EntityManager, dialect: Dialect, skus: readonly string[]): Promise<void> {
+  const changed = (await readFeed(em, skus)).filter((row) => !row.told
+    || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
+  if (changed.length === 0) return;
+  const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));
+  for (const row of changed) {
+    const values = [row.sellable, row.incoming, row.version, row.sku, row.location];
+    if (row.told) await em.query('UPDATE stock_feed_state SET sellable = ?, incoming = ?, version = ? WHERE sku_code = ? AND location_code = ?', values);
+    else {
+      const verb = dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+      await em.query(`${verb} INTO stock_feed_state (sellable, incoming, version, sku_code, location_code) VALUES (?, ?, ?, ?, ?)`, values);
+    }
+    await enqueue(em, TOPICS.stockChanged, `stock:${row.sku}:${row.location}`, toFigure(row, lots));
+  }
+}
