@@ -1,21 +1,49 @@
 import { openDatabase } from '../../shared/database';
+import { OutboxRelay } from '../../shared/outbox';
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
-import { createRoutingContext, OrderRoutingResolver, orderReference, type RoutingContext } from './graphql/decision-resolver';
+import { consumeRoutingEvents } from './events/consumers';
+import { DecisionStream } from './events/decision-stream';
+import { createRoutingContext, type RoutingContext, type RoutingServices } from './graphql/context';
+import { OrderRoutingResolver, orderReference } from './graphql/decision-resolver';
+import { LateShipmentResolver } from './graphql/risk-resolver';
+import { RoutingRulesResolver } from './graphql/rules-resolver';
+import { RoutingSubscriptionResolver } from './graphql/subscription-resolver';
 import { DecisionStore } from './store/decision-store';
 import { routingMigrations } from './store/migrations';
+import { OrderProgress } from './store/order-progress';
+import { OrderRouter } from './store/order-router';
+import { RulesStore } from './store/rules-store';
 
-export const buildRoutingSchema = () => buildSubgraph({ resolvers: [OrderRoutingResolver], referenceResolvers: { Order: orderReference } });
+export const buildRoutingSchema = () => buildSubgraph({
+  resolvers: [OrderRoutingResolver, RoutingRulesResolver, LateShipmentResolver, RoutingSubscriptionResolver],
+  referenceResolvers: { Order: orderReference },
+});
 
-export async function createRouting(deps: SubgraphDeps): Promise<SubgraphRuntime<RoutingContext>> {
+export interface RoutingRuntime extends SubgraphRuntime<RoutingContext> {
+  services: RoutingServices;
+}
+
+export async function createRouting(deps: SubgraphDeps): Promise<RoutingRuntime> {
   const { schema } = await buildRoutingSchema();
   const db = await openDatabase(deps.config, { name: 'routing', entities: [], migrations: routingMigrations });
-  const decisions = new DecisionStore(db);
+  const relay = new OutboxRelay(db, deps.bus, 'routing', deps.logger);
+  const services: RoutingServices = { db, decisions: new DecisionStore(db), rules: new RulesStore(db), stream: new DecisionStream(deps.bus) };
+  const router = new OrderRouter(db);
+  services.stream.start();
+  await consumeRoutingEvents(deps.bus, db, relay, router, new OrderProgress(db, router), deps.logger);
+  relay.start(deps.config.outboxPollMs);
+  await relay.flush();
   return {
     name: 'routing',
     schema,
     db,
-    createContext: (identity, requestId) => createRoutingContext(decisions, identity, requestId),
-    stop: () => db.close(),
+    services,
+    createContext: (identity, requestId) => createRoutingContext(services, identity, requestId),
+    stop: async () => {
+      services.stream.stop();
+      relay.stop();
+      await db.close();
+    },
   };
 }

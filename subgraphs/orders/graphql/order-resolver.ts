@@ -1,26 +1,16 @@
-import DataLoader from 'dataloader';
-import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { canSeeChannel, type Identity } from '../../../shared/auth';
+import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { canSeeChannel } from '../../../shared/auth';
 import { forbidden } from '../../../shared/errors';
-import type { OrderStore, StoredOrder } from '../store/order-store';
-import { Order } from './types';
-
-export interface OrdersContext {
-  identity: Identity | null;
-  requestId: string;
-  orders: OrderStore;
-  orderLoader: DataLoader<string, StoredOrder | null>;
-}
-
-export function createOrdersContext(orders: OrderStore, identity: Identity | null, requestId: string): OrdersContext {
-  return { identity, requestId, orders, orderLoader: new DataLoader((ids) => orders.byIds(ids)) };
-}
+import type { StoredOrder } from '../store/order-store';
+import type { OrdersContext } from './context';
+import { Order, OrderReturn, Shipment } from './types';
 
 export function toGraph(order: StoredOrder): Order {
   return {
-    ...order,
-    channel: { code: order.channel },
+    id: order.id, channel: { code: order.channel }, externalId: order.externalId, status: order.status, shipTo: order.shipTo, placedAt: order.placedAt,
+    shipBy: order.shipBy, deliverBy: order.deliverBy, express: order.express, reservationId: order.reservationId,
     lines: order.lines.map((line) => ({ sku: { code: line.sku }, quantity: line.quantity })),
+    progress: order.lines.map((line) => ({ sku: { code: line.sku }, quantity: line.quantity, shipped: line.shipped, returned: line.returned })),
   };
 }
 
@@ -32,6 +22,29 @@ export class OrderResolver {
     if (!canSeeChannel(ctx.identity, channel)) return null;
     const order = await ctx.orders.byExternalId(channel, externalId);
     return order && toGraph(order);
+  }
+
+  @Authorized('orders:read')
+  @Query(() => Order, { nullable: true, description: 'An order by the id importOrder gave it.' })
+  async orderById(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdersContext): Promise<Order | null> {
+    const order = await ctx.orderLoader.load(id);
+    return order && canSeeChannel(ctx.identity, order.channel) ? toGraph(order) : null;
+  }
+
+  @Authorized('orders:read')
+  @FieldResolver(() => [Shipment], { description: 'Oldest first.' })
+  async shipments(@Root() order: Order, @Ctx() ctx: OrdersContext): Promise<Shipment[]> {
+    return (await ctx.shipmentLoader.load(order.id)).map((shipment) => ({
+      ...shipment, location: { code: shipment.location }, lines: shipment.lines.map((line) => ({ sku: { code: line.sku }, quantity: line.quantity })),
+    }));
+  }
+
+  @Authorized('orders:read')
+  @FieldResolver(() => [OrderReturn], { description: 'Oldest first.' })
+  async returns(@Root() order: Order, @Ctx() ctx: OrdersContext): Promise<OrderReturn[]> {
+    return (await ctx.returnLoader.load(order.id)).map((received) => ({
+      ...received, location: { code: received.location }, lines: received.lines.map((line) => ({ ...line, sku: { code: line.sku } })),
+    }));
   }
 }
 

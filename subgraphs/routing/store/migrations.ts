@@ -1,5 +1,5 @@
-import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { CreateOutbox1700000000000 } from '../../../shared/outbox';
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { OUTBOX_MIGRATIONS } from '../../../shared/outbox';
 
 export class CreateRouting1700000000001 implements MigrationInterface {
   name = 'CreateRouting1700000000001';
@@ -24,4 +24,55 @@ export class CreateRouting1700000000001 implements MigrationInterface {
   }
 }
 
-export const routingMigrations = [CreateOutbox1700000000000, CreateRouting1700000000001];
+const code = (name: string, primary = false) => ({ name, type: 'varchar', length: '100', isPrimary: primary });
+const text = (name: string, nullable = false) => ({ name, type: 'text', isNullable: nullable });
+const time = (name: string, nullable = false) => ({ name, type: 'varchar', length: '30', isNullable: nullable });
+const int = (name: string) => ({ name, type: 'integer', default: 0 });
+
+/**
+ * Routing's own copies (channels, locations, per-location stock), the rules it routes by, each
+ * order it routes until shipped, and every decision as it was recorded.
+ */
+export class AddRoutingRulesAndOrders1700000000002 implements MigrationInterface {
+  name = 'AddRoutingRulesAndOrders1700000000002';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(new Table({ name: 'routing_channel', columns: [code('code', true), text('locations'), time('updated_at')] }));
+    await runner.createTable(new Table({ name: 'routing_location', columns: [code('code', true), { name: 'country', type: 'varchar', length: '2', isNullable: true }] }));
+    await runner.createTable(new Table({ name: 'routing_rules', columns: [code('channel_code', true), text('strategies'), text('locations'), time('updated_at')] }));
+    await runner.createTable(new Table({
+      name: 'stock_copy',
+      columns: [code('sku_code', true), code('location_code', true), int('sellable'), text('incoming'), { name: 'version', type: 'bigint', default: 0 }],
+    }));
+    await runner.createTable(new Table({
+      name: 'routing_order',
+      columns: [
+        { name: 'order_id', type: 'varchar', length: '36', isPrimary: true }, code('channel_code'), { name: 'external_id', type: 'varchar', length: '200' },
+        time('placed_at'), { name: 'ship_country', type: 'varchar', length: '2' }, { name: 'ship_postal_code', type: 'varchar', length: '20', isNullable: true },
+        time('ship_by', true), time('deliver_by', true), int('express'), { name: 'reservation_id', type: 'varchar', length: '36', isNullable: true },
+        text('units'), { name: 'state', type: 'varchar', length: '30' }, int('sequence'), int('refusals'),
+        text('committed'), text('backordered'), text('shipped'), text('pending', true), text('reasons'), time('updated_at'),
+      ],
+      indices: [{ columnNames: ['state', 'placed_at'] }],
+    }));
+    await runner.addColumns('routing_decision', [
+      new TableColumn({ ...time('promised_ship_date', true) }),
+      new TableColumn({ name: 'at_risk', type: 'integer', default: 0 }),
+      new TableColumn({ name: 'log_id', type: 'bigint', isNullable: true }),
+    ]);
+    await runner.createTable(new Table({
+      name: 'routing_decision_log',
+      columns: [{ name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+        { name: 'order_id', type: 'varchar', length: '36' }, code('channel_code'), text('snapshot'), time('decided_at')],
+      indices: [{ columnNames: ['order_id'] }],
+    }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('routing_decision_log');
+    for (const column of ['log_id', 'at_risk', 'promised_ship_date']) await runner.dropColumn('routing_decision', column);
+    for (const table of ['routing_order', 'stock_copy', 'routing_rules', 'routing_location', 'routing_channel']) await runner.dropTable(table);
+  }
+}
+
+export const routingMigrations = [...OUTBOX_MIGRATIONS, CreateRouting1700000000001, AddRoutingRulesAndOrders1700000000002];

@@ -1,0 +1,47 @@
+import type { EntityManager } from 'typeorm';
+import { insertIgnore, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import type { CatalogView, Line } from '../domain/order-lines';
+
+/**
+ * Orders' own copies of what it checks an order against, fed by events: SKUs and their
+ * components (catalog), listings (catalog), channels and locations (inventory).
+ */
+async function upsert(em: EntityManager, dialect: Dialect, table: string, keys: Record<string, unknown>, values: Record<string, unknown>): Promise<void> {
+  await em.query(insertIgnore(dialect, table, [...Object.keys(keys), ...Object.keys(values)]), [...Object.values(keys), ...Object.values(values)]);
+  if (Object.keys(values).length === 0) return;
+  await em.query(
+    `UPDATE ${table} SET ${Object.keys(values).map((column) => `${column} = ?`).join(', ')} WHERE ${Object.keys(keys).map((column) => `${column} = ?`).join(' AND ')}`,
+    [...Object.values(values), ...Object.values(keys)],
+  );
+}
+
+export const saveSku = (em: EntityManager, dialect: Dialect, sku: { code: string; components?: Line[] }) =>
+  upsert(em, dialect, 'sku_copy', { code: sku.code }, { components: JSON.stringify(sku.components ?? []) });
+
+export const saveListing = (em: EntityManager, dialect: Dialect, listing: { channel: string; externalId: string; sku: string; unitsPerListing: number }) =>
+  upsert(em, dialect, 'listing_copy', { channel_code: listing.channel, external_id: listing.externalId }, { sku_code: listing.sku, units_per_listing: listing.unitsPerListing });
+
+export const saveChannel = (em: EntityManager, dialect: Dialect, channel: { code: string; name: string }) =>
+  upsert(em, dialect, 'channel_copy', { code: channel.code }, { name: channel.name });
+
+export const saveLocation = (em: EntityManager, dialect: Dialect, location: { code: string }) => upsert(em, dialect, 'location_copy', { code: location.code }, {});
+
+/** The SKUs and the channel's listings an order's lines refer to, as orders knows them. */
+export async function catalogView(q: Queryable, channel: string, skus: readonly string[], listingIds: readonly string[]): Promise<CatalogView> {
+  const listings = new Map<string, { sku: string; unitsPerListing: number }>();
+  if (listingIds.length) {
+    const rows = await q.query(`SELECT external_id, sku_code, units_per_listing FROM listing_copy WHERE channel_code = ? AND external_id IN (${placeholders(listingIds)})`, [channel, ...listingIds]);
+    for (const row of rows) listings.set(row.external_id, { sku: row.sku_code, unitsPerListing: Number(row.units_per_listing) });
+  }
+  const wanted = [...new Set([...skus, ...[...listings.values()].map((listing) => listing.sku)])];
+  const components = new Map<string, Line[]>();
+  if (wanted.length) {
+    const rows = await q.query(`SELECT code, components FROM sku_copy WHERE code IN (${placeholders(wanted)})`, wanted);
+    for (const row of rows) components.set(row.code, JSON.parse(row.components));
+  }
+  return { components, listings };
+}
+
+export async function exists(q: Queryable, table: 'channel_copy' | 'location_copy', code: string): Promise<boolean> {
+  return (await q.query(`SELECT 1 AS found FROM ${table} WHERE code = ?`, [code])).length > 0;
+}
