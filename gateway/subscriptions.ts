@@ -23,6 +23,7 @@ const KEEP_ALIVE_MS = 12_000;
 const KEY_RECHECK_MS = 2_000;
 export const CLOSE_REVOKED = 4403;
 export const CLOSE_SHUTDOWN = 1001;
+const SHUTDOWN_GRACE_MS = 2_000;
 
 /**
  * Counts a subscription as open until it ends, however it ends. A plain iterator rather than an
@@ -77,6 +78,7 @@ export function serveSubscriptions(options: {
   // so revoking, expiring or rotating out a key closes its sockets within seconds.
   const secrets = new Map<WebSocket, string>();
   let checking = false;
+  let shuttingDown = false;
   const recheck = setInterval(async () => {
     if (checking || secrets.size === 0) return;
     checking = true;
@@ -98,6 +100,7 @@ export function serveSubscriptions(options: {
     {
       schema: options.apiSchema,
       onConnect: async (ctx) => {
+        if (shuttingDown) return false;
         try {
           const caller = await options.authenticator.identify(ctx.connectionParams?.apiKey);
           ctx.extra.identity = caller.identity;
@@ -140,10 +143,14 @@ export function serveSubscriptions(options: {
      */
     close: async () => {
       clearInterval(recheck);
-      const closed = new Promise<void>((resolve) => wsServer.close(() => resolve()));
-      for (const socket of wsServer.clients) socket.close(CLOSE_SHUTDOWN, 'Server shutting down: reconnect and resume with after = your last cursor');
-      await disposable.dispose();
-      await closed;
+      shuttingDown = true;
+      const open = [...wsServer.clients];
+      const gone = Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+      for (const socket of open) socket.close(CLOSE_SHUTDOWN, 'Server shutting down: reconnect and resume with after = your last cursor');
+      // A client that does not answer the close handshake (a stalled reader) is cut off.
+      await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref())]);
+      for (const socket of wsServer.clients) socket.terminate();
+      await Promise.resolve(disposable.dispose()).catch(() => undefined);
     },
   };
 }

@@ -2,12 +2,11 @@ import Redis from 'ioredis';
 import type { BatchHandler, BusEvent, EventBus, EventHandler } from './event-bus';
 import type { Logger } from './logger';
 
-const STREAM_PREFIX = 'stock:events:';
+
 const MAX_LEN = 1_000_000;
 /** An event left unacknowledged this long by a consumer is taken over by another one. */
 const CLAIM_IDLE_MS = 15_000;
 
-const stream = (topic: string) => `${STREAM_PREFIX}${topic}`;
 
 /**
  * The scaled-out bus on Redis Streams: one stream per topic, one consumer group per consuming
@@ -20,15 +19,23 @@ export class RedisBus implements EventBus {
   private closed = false;
   private readonly consumerName = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-  constructor(private readonly url: string, private readonly logger: Logger) {
+  /**
+   * `namespace` names the deployment (its database), so two systems sharing one Redis never
+   * read each other's events or steal each other's consumer groups.
+   */
+  constructor(private readonly url: string, private readonly logger: Logger, private readonly namespace = 'default') {
     this.publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  }
+
+  private stream(topic: string): string {
+    return `stock:${this.namespace}:events:${topic}`;
   }
 
   async publish(events: BusEvent[]): Promise<void> {
     if (events.length === 0) return;
     const pipeline = this.publisher.pipeline();
     for (const event of events) {
-      pipeline.xadd(stream(event.topic), 'MAXLEN', '~', String(MAX_LEN), '*', 'e', JSON.stringify(event));
+      pipeline.xadd(this.stream(event.topic), 'MAXLEN', '~', String(MAX_LEN), '*', 'e', JSON.stringify(event));
     }
     const results = await pipeline.exec();
     const failed = results?.find(([error]) => error);
@@ -45,7 +52,7 @@ export class RedisBus implements EventBus {
     const reader = this.reader();
     for (const topic of topics) {
       try {
-        await reader.xgroup('CREATE', stream(topic), group, '0', 'MKSTREAM');
+        await reader.xgroup('CREATE', this.stream(topic), group, '0', 'MKSTREAM');
       } catch (error) {
         if (!String(error).includes('BUSYGROUP')) throw error;
       }
@@ -54,7 +61,7 @@ export class RedisBus implements EventBus {
   }
 
   private async consumeLoop(reader: Redis, group: string, topics: string[], handler: BatchHandler) {
-    const streams = topics.map(stream);
+    const streams = topics.map((topic) => this.stream(topic));
     let lastClaim = 0;
     while (!this.closed) {
       try {
@@ -91,7 +98,7 @@ export class RedisBus implements EventBus {
   listen(topics: string[], handler: EventHandler): () => void {
     const reader = this.reader();
     let active = true;
-    const streams = topics.map(stream);
+    const streams = topics.map((topic) => this.stream(topic));
     void (async () => {
       const ids = streams.map(() => '$');
       while (active && !this.closed) {

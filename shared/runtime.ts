@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import { mysqlDatabaseName } from './database';
 import type { Config } from './config';
 import { InProcessBus, type EventBus } from './event-bus';
 import { RedisBus } from './redis-bus';
@@ -10,7 +12,13 @@ export interface SubgraphDeps {
   logger: Logger;
 }
 
+/** One deployment's name on a shared Redis: its MySQL database prefix, or its data directory. */
+export function busNamespace(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  const where = config.databaseUrl ? mysqlDatabaseName(config.databaseUrl, '') : config.dataDir;
+  return crypto.createHash('sha256').update(where).digest('hex').slice(0, 12);
+}
+
 /** In-process when embedded, Redis Streams when REDIS_URL is set. */
 export async function createBus(config: Config, logger: Logger): Promise<EventBus> {
-  return config.redisUrl ? new RedisBus(config.redisUrl, logger) : new InProcessBus();
+  return config.redisUrl ? new RedisBus(config.redisUrl, logger, busNamespace(config)) : new InProcessBus();
 }

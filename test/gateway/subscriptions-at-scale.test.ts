@@ -1,13 +1,16 @@
 import WebSocket from 'ws';
+import type { InventoryRuntime } from '../../subgraphs/inventory';
 import { collect, gqlOk, wsClient } from '../support/client';
 import { seedShop } from '../support/shop';
 import { startScaledOut } from '../support/scaled-out';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { createEmbeddedClient } from '../support/raw-socket';
+import { createLogger } from '../../shared/logger';
+import { startEmbedded } from '../../system';
 
 const RECORD = 'mutation($e: [InventoryEventInput!]!) { recordInventoryEvents(events: $e) { applied } }';
 let keys = 0;
-const receipt = (sku: string, quantity = 1) => ({ idempotencyKey: `s-${++keys}`, source: 'wms', type: 'RECEIPT', sku, location: 'east', quantity, occurredAt: new Date().toISOString() });
+const receipt = (sku: string, quantity = 1) => ({ idempotencyKey: `s-${++keys}`, source: 'wms', type: 'RECEIPT' as const, sku, location: 'east', quantity, occurredAt: new Date().toISOString() });
 
 describe('subscriptions on one gateway', () => {
   let system: TestSystem;
@@ -43,7 +46,7 @@ describe('subscriptions on one gateway', () => {
     socket.pause();
     const skus = ['A', 'B'];
     for (let round = 0; round < 40; round++) {
-      await system.subgraphs.inventory.services.events.record(Array.from({ length: 50 }, (_, i) => ({ ...receipt(skus[i % 2]), occurredAt: new Date() })));
+      await (system.subgraphs.inventory as InventoryRuntime).services.events.record(Array.from({ length: 50 }, (_, i) => ({ ...receipt(skus[i % 2]), occurredAt: new Date() })));
     }
     const expected = await gqlOk(system.url, '{ availability(channel: "web", skus: ["A", "B"]) { sku { code } available } }');
     const latest = await socket.resumeUntil((values) => expected.availability.every((a: { sku: { code: string }; available: number }) => values.get(a.sku.code) === a.available));
@@ -78,8 +81,6 @@ describe('graceful shutdown', () => {
     expect(code).toBe(1001);
     expect(reason).toMatch(/after/);
 
-    const { startEmbedded } = await import('../../system');
-    const { createLogger } = await import('../../shared/logger');
     const again = await startEmbedded(system.config, createLogger('silent'));
     const url = again.gateway.url.replace('localhost', '127.0.0.1');
     try {
