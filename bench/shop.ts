@@ -7,7 +7,7 @@ import type { TestSystem } from '../test/support/system';
 
 /** Both channels sell from both warehouses; every benchmark uses `web`. */
 const CHANNELS = [{ code: 'web', locations: ['east', 'west'] }, { code: 'amazon', locations: ['west', 'east'] }];
-const BATCH = 100;
+const BATCH = 50;
 
 const running = new Set<TestSystem>();
 
@@ -15,11 +15,16 @@ const running = new Set<TestSystem>();
  * The embedded topology on an ephemeral port with fresh data. `database` picks the store:
  * `sqlite`, a MySQL URL (a random prefix is added), or `default`, which is SQLite unless
  * TEST_MYSQL_URL is set, like the tests. Background timers keep their production defaults; the
- * per-key rate limit is raised out of reach (not switched off, so its cost stays in the figures).
+ * per-key rate limit and the execution time-out are raised out of reach (not switched off, so
+ * their cost stays in the figures).
  * Its data is removed on `close`, when it fails to start, and when the run is interrupted.
  */
 export async function startBenchSystem(database: 'default' | 'sqlite' | string = 'default'): Promise<TestSystem> {
-  const overrides: Record<string, string> = { RESERVATION_SWEEP_MS: '1000', OUTBOX_POLL_MS: '500', RATE_LIMIT_REQUESTS: '100000000' };
+  const overrides: Record<string, string> = {
+    RESERVATION_SWEEP_MS: '1000', OUTBOX_POLL_MS: '500', RATE_LIMIT_REQUESTS: '100000000',
+    // A seeding batch on MariaDB (one fsync'd transaction per SKU) can outlast the default 10 s.
+    EXECUTION_TIMEOUT_MS: '120000',
+  };
   if (database === 'sqlite') overrides.DATABASE_URL = '';
   else if (database !== 'default') overrides.DATABASE_URL = `${database.replace(/\/+$/, '')}/b${Math.random().toString(16).slice(2, 10)}`;
   const config = testConfig(overrides);
@@ -90,8 +95,8 @@ export async function seedShop(system: TestSystem, stock: Record<string, Partial
   const events = Object.entries(stock).flatMap(([sku, byLocation]) => Object.entries(byLocation).map(([location, quantity]) => ({
     idempotencyKey: `bench-${sku}-${location}`, source: 'bench', type: 'RECEIPT', sku, location, quantity, occurredAt,
   })));
-  for (let start = 0; start < events.length; start += 500) {
-    const data = await gqlOk(url, 'mutation($e: [InventoryEventInput!]!) { recordInventoryEvents(events: $e) { rejected { idempotencyKey message } } }', { e: events.slice(start, start + 500) });
+  for (let start = 0; start < events.length; start += BATCH) {
+    const data = await gqlOk(url, 'mutation($e: [InventoryEventInput!]!) { recordInventoryEvents(events: $e) { rejected { idempotencyKey message } } }', { e: events.slice(start, start + BATCH) });
     const rejected = data.recordInventoryEvents.rejected;
     if (rejected.length) throw new Error(`seeding stock: ${rejected.length} receipts rejected, e.g. ${JSON.stringify(rejected[0])}`);
   }
