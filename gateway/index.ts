@@ -79,6 +79,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Outlive the keep-alive of clients and load balancers, so an idle pooled connection is never
+  // closed by us just as a client sends on it (the client would see ECONNRESET).
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const protectedOnly = options.unprotectedAs ? [] : [
     useLimits(config.limits), useAdminIntrospection(), useRegisteredOperations(store.operations), useAudit(store.audit, logger),
   ];

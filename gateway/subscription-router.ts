@@ -29,6 +29,8 @@ interface EventLookup {
   conflateBy?: string[];
   /** Arguments that give a subscriber its own starting point, so its stream cannot be shared. */
   startArguments?: string[];
+  /** Lookup arguments filled from the `code` of a `conflateBy` selection (by its index), so the lookup knows what the event is about. */
+  alsoPass?: { argument: string; from: number }[];
 }
 
 /**
@@ -36,7 +38,12 @@ interface EventLookup {
  * subgraphs own (such as `sku { title }`) resolve through the gateway's own query planning.
  */
 export const EVENT_LOOKUPS: Record<string, EventLookup> = {
-  availabilityChanged: { keyField: 'cursor', query: 'availabilityChange', argument: 'cursor', conflateBy: ['sku { code }', 'channel { code }'], startArguments: ['after', 'snapshot'] },
+  availabilityChanged: {
+    keyField: 'cursor', query: 'availabilityChange', argument: 'cursor',
+    conflateBy: ['sku { code }', 'channel { code }'], startArguments: ['after', 'snapshot'],
+    // A snapshot entry's cursor is the log position it is current as of, not a change of its own.
+    alsoPass: [{ argument: 'sku', from: 0 }, { argument: 'channel', from: 1 }],
+  },
   routingDecided: { keyField: 'id', query: 'routingDecisionById', argument: 'id' },
 };
 
@@ -150,26 +157,29 @@ export class SubscriptionRouter {
     // Otherwise the owner streams keys, and each event is looked up through the gateway.
     const events = await target.subscribe(asDocument(withSelections(hidden)), variables, identity, requestId);
     if (!(Symbol.asyncIterator in events)) return events;
+    const passed = lookup.alsoPass ?? [];
+    const argumentNode = (argument: string, variable: string) => ({ kind: Kind.ARGUMENT, name: name(argument), value: { kind: Kind.VARIABLE, name: name(variable) } }) as const;
     const lookupField: FieldNode = {
       kind: Kind.FIELD,
       alias: name(responseKey),
       name: name(lookup.query),
-      arguments: [{ kind: Kind.ARGUMENT, name: name(lookup.argument), value: { kind: Kind.VARIABLE, name: name(KEY_VARIABLE) } }],
+      arguments: [argumentNode(lookup.argument, KEY_VARIABLE), ...passed.map((pass) => argumentNode(pass.argument, `${KEY_VARIABLE}_${pass.argument}`))],
       directives: field.directives,
       selectionSet: field.selectionSet,
     };
-    const keyDefinition: VariableDefinitionNode = {
+    const idVariable = (variable: string, required: boolean): VariableDefinitionNode => ({
       kind: Kind.VARIABLE_DEFINITION,
-      variable: { kind: Kind.VARIABLE, name: name(KEY_VARIABLE) },
-      type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('ID') } },
-    };
+      variable: { kind: Kind.VARIABLE, name: name(variable) },
+      type: required ? { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('ID') } } : { kind: Kind.NAMED_TYPE, name: name('ID') },
+    });
+    const keyDefinitions = [idVariable(KEY_VARIABLE, true), ...passed.map((pass) => idVariable(`${KEY_VARIABLE}_${pass.argument}`, false))];
     const used = usedVariables([lookupField, ...fragments]);
-    used.delete(KEY_VARIABLE);
+    for (const definition of keyDefinitions) used.delete(definition.variable.name.value);
     const eventQuery: DocumentNode = {
       kind: Kind.DOCUMENT,
       definitions: [
         { kind: Kind.OPERATION_DEFINITION, operation: 'query' as never, name: name(`${field.name.value}Event`),
-          variableDefinitions: [...keepVariables(used), keyDefinition], selectionSet: { kind: Kind.SELECTION_SET, selections: [lookupField] } },
+          variableDefinitions: [...keepVariables(used), ...keyDefinitions], selectionSet: { kind: Kind.SELECTION_SET, selections: [lookupField] } },
         ...fragments,
       ],
     };
@@ -177,9 +187,11 @@ export class SubscriptionRouter {
       events,
       conflationKey: (event) => conflationKeyOf(event, responseKey, lookup),
       toPayload: async (event) => {
-        const key = (event.data?.[responseKey] as Record<string, unknown> | undefined)?.[`${HIDDEN}key`];
+        const hiddenValues = (event.data?.[responseKey] as Record<string, unknown> | undefined) ?? {};
+        const key = hiddenValues[`${HIDDEN}key`];
         if (event.errors?.length || key === undefined) return stripHidden(event, responseKey);
-        return this.query(eventQuery, { ...variables, [KEY_VARIABLE]: key }, identity, requestId);
+        const extra = Object.fromEntries(passed.map((pass) => [`${KEY_VARIABLE}_${pass.argument}`, (hiddenValues[`${HIDDEN}c${pass.from}`] as { code?: unknown } | null)?.code ?? null]));
+        return this.query(eventQuery, { ...variables, [KEY_VARIABLE]: key, ...extra }, identity, requestId);
       },
     };
   }

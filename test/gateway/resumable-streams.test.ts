@@ -23,10 +23,10 @@ afterAll(() => system.close());
 describe('resumable availability streams', () => {
   it('a client that reconnects with its cursor receives exactly the changes it missed, in order, then live ones', async () => {
     const first = wsClient(system.url);
-    const one = collect<Change>(first, STREAM, {}, 1);
+    const one = collect<Change>(first, 'subscription { availabilityChanged(channel: "web", skus: ["A"], snapshot: true) { sku { code } available cursor } }', {}, 2, 10_000, 1);
     await one.ready;
     await receive('A', 1);
-    const [seen] = await one.done;
+    const [, seen] = await one.done;
     await first.dispose();
 
     await receive('A', 1);
@@ -47,7 +47,7 @@ describe('resumable availability streams', () => {
 
   it('with snapshot, starts with the current value of every SKU asked for, then live changes', async () => {
     const client = wsClient(system.url);
-    const stream = collect<Change>(client, STREAM, { snapshot: true }, 3);
+    const stream = collect<Change>(client, STREAM, { snapshot: true }, 3, 10_000, 2);
     await stream.ready;
     const now = await gqlOk(system.url, '{ availability(channel: "web", skus: ["A", "B"]) { available } }');
     await receive('B', 1);

@@ -98,7 +98,7 @@ describe('the gateway serves the contract slice', () => {
 describe('availabilityChanged over graphql-ws', () => {
   it('emits on every reserve, release and receipt, with fields from the catalog', async () => {
     const client = wsClient(system.url);
-    const sub = collect(client, 'subscription { availabilityChanged(channel: "web", skus: ["A"]) { sku { code title } available cursor } }', {}, 3);
+    const sub = collect(client, 'subscription { availabilityChanged(channel: "web", skus: ["A"], snapshot: true) { sku { code title } available cursor } }', {}, 4, 10_000, 1);
     await sub.ready;
     const before = await availableOf('web', 'A');
     const { reserve } = await gqlOk(system.url, RESERVE, { i: { channel: 'web', idempotencyKey: 'ws-1', lines: [{ sku: 'A', quantity: 2 }] } });
@@ -106,7 +106,8 @@ describe('availabilityChanged over graphql-ws', () => {
     await gqlOk(system.url, 'mutation($e: [InventoryEventInput!]!) { recordInventoryEvents(events: $e) { applied } }', {
       e: [{ idempotencyKey: 'ws-rcpt', source: 'seed', type: 'RECEIPT', sku: 'A', location: 'west', quantity: 1, occurredAt: new Date().toISOString() }],
     });
-    const events = await sub.done;
+    const [snapshot, ...events] = await sub.done;
+    expect(snapshot.availabilityChanged.available).toBe(before);
     expect(events.map((e) => e.availabilityChanged.available)).toEqual([before - 2, before, before + 1]);
     expect(events[0].availabilityChanged.sku).toEqual({ code: 'A', title: 'Product A' });
     const cursors = events.map((e) => Number(e.availabilityChanged.cursor));

@@ -23,21 +23,37 @@ describe('subscriptions on one gateway', () => {
 
   it('resolves fields of other subgraphs in every event, as a query would', async () => {
     const client = wsClient(system.url);
-    const stream = collect(client, 'subscription { availabilityChanged(channel: "web", skus: ["A"]) { sku { title listings { externalId } } channel { name } available } }', {}, 1);
+    const stream = collect(client, 'subscription { availabilityChanged(channel: "web", skus: ["A"], snapshot: true) { sku { title listings { externalId } } channel { name } available } }', {}, 2, 10_000, 1);
     await stream.ready;
     await gqlOk(system.url, RECORD, { e: [receipt('A')] });
-    const [event] = await stream.done;
+    const [snapshot, event] = await stream.done;
+    expect(snapshot.availabilityChanged).toEqual({ sku: { title: 'Product A', listings: [{ externalId: 'web-a' }] }, channel: { name: 'web' }, available: 15 });
     expect(event.availabilityChanged).toEqual({ sku: { title: 'Product A', listings: [{ externalId: 'web-a' }] }, channel: { name: 'web' }, available: 16 });
     await client.dispose();
   });
 
   it('serves many identical subscribers every event', async () => {
     const clients = Array.from({ length: 20 }, () => wsClient(system.url));
-    const streams = clients.map((client) => collect(client, 'subscription { availabilityChanged(channel: "web", skus: ["B"]) { sku { title } available } }', {}, 2));
-    await Promise.all(streams.map((stream) => stream.ready));
+    const values: number[][] = clients.map(() => []);
+    const stops = clients.map((client, index) => client.subscribe<{ availabilityChanged: { available: number } }>(
+      { query: 'subscription { availabilityChanged(channel: "web", skus: ["B"]) { sku { title } available } }' },
+      { next: (value) => { if (value.data) values[index].push(value.data.availabilityChanged.available); }, error: () => undefined, complete: () => undefined },
+    ));
+    // Live once every subscriber has heard a change; from then on each must hear every one.
+    for (let attempt = 0; values.some((seen) => seen.length === 0) && attempt < 100; attempt++) {
+      await gqlOk(system.url, RECORD, { e: [receipt('B')] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await gqlOk(system.url, RECORD, { e: [receipt('B')] });
     await gqlOk(system.url, RECORD, { e: [receipt('B')] });
-    for (const stream of streams) expect((await stream.done).map((e) => e.availabilityChanged.available)).toEqual([4, 5]);
+    const [{ availability }] = [await gqlOk(system.url, '{ availability(channel: "web", skus: ["B"]) { available } }')];
+    const last = availability[0].available;
+    for (let attempt = 0; values.some((seen) => seen[seen.length - 1] !== last) && attempt < 100; attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const seen of values) {
+      expect(seen[seen.length - 1]).toBe(last);
+      expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => seen[0] + i));
+    }
+    stops.forEach((stop) => stop());
     await Promise.all(clients.map((client) => client.dispose()));
   });
 
@@ -104,10 +120,10 @@ redis('two gateways over Redis', () => {
     try {
       await seedShop(a.url);
       const client = wsClient(b.url);
-      const stream = collect(client, 'subscription { availabilityChanged(channel: "web", skus: ["A"]) { sku { title } available } }', {}, 1);
+      const stream = collect(client, 'subscription { availabilityChanged(channel: "web", skus: ["A"], snapshot: true) { sku { title } available } }', {}, 2, 10_000, 1);
       await stream.ready;
       await gqlOk(a.url, RECORD, { e: [receipt('A', 3)] });
-      expect((await stream.done)[0].availabilityChanged).toEqual({ sku: { title: 'Product A' }, available: 18 });
+      expect((await stream.done)[1].availabilityChanged).toEqual({ sku: { title: 'Product A' }, available: 18 });
       await client.dispose();
     } finally {
       await b.close();

@@ -32,8 +32,12 @@ export function wsClient(httpUrl: string, apiKey: string = ADMIN_KEY): Client {
   return createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { apiKey }, retryAttempts: 0, lazy: true });
 }
 
-/** Collects events of one subscription until `count` arrived (or the timeout passes). */
-export function collect<T = any>(client: Client, query: string, variables: Record<string, unknown>, count: number, timeoutMs = 10_000): { done: Promise<T[]>; received: T[]; ready: Promise<void>; stop: () => void } {
+/**
+ * Collects events of one subscription until `count` arrived (or the timeout passes). `ready`
+ * resolves once `readyAfter` events came (use a `snapshot: true` subscription, whose first
+ * events prove it is live), or, with 0, after a short pause.
+ */
+export function collect<T = any>(client: Client, query: string, variables: Record<string, unknown>, count: number, timeoutMs = 10_000, readyAfter = 0): { done: Promise<T[]>; received: T[]; ready: Promise<void>; stop: () => void } {
   const received: T[] = [];
   let stop = () => undefined as void;
   let readyResolve!: () => void;
@@ -44,13 +48,14 @@ export function collect<T = any>(client: Client, query: string, variables: Recor
       next: (value) => {
         if (value.errors) { clearTimeout(timer); reject(new Error(JSON.stringify(value.errors))); return; }
         received.push(value.data as T);
+        if (readyAfter > 0 && received.length === readyAfter) readyResolve();
         if (received.length >= count) { clearTimeout(timer); stop(); resolve(received); }
       },
       error: (error) => { clearTimeout(timer); reject(error instanceof Error ? error : new Error(JSON.stringify(error))); },
       complete: () => { clearTimeout(timer); resolve(received); },
     });
-    // The subscription is live once the socket acknowledged it; a short pause covers the round trip.
-    setTimeout(readyResolve, 300);
+    if (readyAfter === 0) setTimeout(readyResolve, 300);
   });
+  done.catch(() => readyResolve());
   return { done, received, ready, stop: () => stop() };
 }

@@ -13,9 +13,18 @@ const toGraph = (change: Change): AvailabilityChange => ({
 export class AvailabilitySubscriptionResolver {
   @Authorized('availability:read')
   @Query(() => AvailabilityChange, { nullable: true, description: 'One change from the availability change log, by its cursor.' })
-  async availabilityChange(@Arg('cursor', () => ID) cursor: string, @Ctx() ctx: InventoryContext): Promise<AvailabilityChange | null> {
+  async availabilityChange(
+    @Arg('cursor', () => ID) cursor: string,
+    @Ctx() ctx: InventoryContext,
+    @Arg('sku', () => ID, { nullable: true, description: 'With channel: what the change is about; a snapshot entry (whose cursor is the position it is current as of) resolves to the current value.' }) sku?: string | null,
+    @Arg('channel', () => ID, { nullable: true }) channel?: string | null,
+  ): Promise<AvailabilityChange | null> {
     const change = await ctx.changes.byCursor(cursor);
-    return change && canSeeChannel(ctx.identity, change.channel) ? toGraph(change) : null;
+    if (change && (!sku || (change.sku === sku && change.channel === channel))) return canSeeChannel(ctx.identity, change.channel) ? toGraph(change) : null;
+    if (!sku || !channel || !canSeeChannel(ctx.identity, channel)) return null;
+    const [available] = await ctx.availabilityLoader.loadMany([{ channel, sku }]);
+    if (available instanceof Error) throw available;
+    return toGraph({ cursor, channel, sku, available, at: new Date().toISOString() });
   }
 
   @Authorized('availability:read')
