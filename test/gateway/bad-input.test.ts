@@ -5,12 +5,15 @@ import { startTestSystem, type TestSystem } from '../support/system';
 
 let system: TestSystem;
 let keyId: string;
+let orderId: string;
 beforeAll(async () => {
   system = await startTestSystem();
   await seedShop(system.url);
   keyId = (await gqlOk(system.url, 'mutation { createApiKey(input: { name: "partner", scopes: ["availability:read"] }) { key { id } } }')).createApiKey.key.id;
   // A live reservation, so a reuse of its idempotency key with another payload is a conflict.
   await gqlOk(system.url, 'mutation { reserve(input: { channel: "web", idempotencyKey: "held", lines: [{ sku: "A", quantity: 1 }], ttlSeconds: 3600 }) { id } }');
+  // An order already taken, so a changed re-import is a conflict and shipments and returns have an order to name.
+  orderId = (await gqlOk(system.url, IMPORT, { i: order })).importOrder.id;
 });
 afterAll(() => system.close());
 
@@ -25,12 +28,18 @@ const CREATE_KEY = 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) {
 const REVOKE_KEY = 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }';
 const ROTATE_KEY = 'mutation($id: ID!, $s: Int) { rotateApiKey(id: $id, overlapSeconds: $s) { key { id } } }';
 const UPDATE_KEY = 'mutation($i: UpdateApiKeyInput!) { updateApiKey(input: $i) { id } }';
+const IMPORT = 'mutation($i: ImportOrderInput!) { importOrder(input: $i) { id } }';
+const CANCEL = 'mutation($c: ID!, $e: ID!) { cancelOrder(channel: $c, externalId: $e) { id } }';
+const SHIP = 'mutation($i: RecordShipmentInput!) { recordShipment(input: $i) { id } }';
+const RETURN = 'mutation($i: RecordReturnInput!) { recordReturn(input: $i) { id } }';
 
 const location = { code: 'north', name: 'North', kind: 'WAREHOUSE', country: 'US' };
 const channel = { code: 'shop2', name: 'Shop 2', locations: ['east'] };
 const event = { idempotencyKey: 'bad-event', source: 'wms', type: 'RECEIPT', sku: 'A', location: 'east', quantity: 1, occurredAt: '2026-01-01T00:00:00Z' };
 const reservation = { channel: 'web', idempotencyKey: 'bad-cart', lines: [{ sku: 'A', quantity: 1 }] };
 const future = new Date(Date.now() + 86_400_000).toISOString();
+const order = { channel: 'web', externalId: 'W-1', lines: [{ sku: 'B', quantity: 1 }], shipTo: { country: 'US' } };
+const noOrder = '00000000-0000-0000-0000-000000000000';
 
 type Case = [what: string, query: string, variables: () => Record<string, unknown>, code: string];
 
@@ -84,6 +93,23 @@ const CASES: Case[] = [
   ['rotateApiKey of an unknown key', ROTATE_KEY, () => ({ id: '00000000-0000-0000-0000-000000000000' }), 'NOT_FOUND'],
   ['rotateApiKey with a negative overlap', ROTATE_KEY, () => ({ id: keyId, s: -1 }), 'BAD_USER_INPUT'],
   ['updateApiKey with a negative rate limit', UPDATE_KEY, () => ({ i: { id: keyId, limits: { rateLimit: -5 } } }), 'BAD_USER_INPUT'],
+  ['importOrder on an unknown channel', IMPORT, () => ({ i: { ...order, externalId: 'N-1', channel: 'nowhere' } }), 'BAD_USER_INPUT'],
+  ['importOrder of an unknown SKU', IMPORT, () => ({ i: { ...order, externalId: 'N-2', lines: [{ sku: 'NOPE', quantity: 1 }] } }), 'BAD_USER_INPUT'],
+  ['importOrder of an unknown listing', IMPORT, () => ({ i: { ...order, externalId: 'N-3', lines: [{ listingExternalId: 'NOPE', quantity: 1 }] } }), 'BAD_USER_INPUT'],
+  ['importOrder with a quantity of 0', IMPORT, () => ({ i: { ...order, externalId: 'N-4', lines: [{ sku: 'A', quantity: 0 }] } }), 'BAD_USER_INPUT'],
+  ['importOrder with a line naming both a SKU and a listing', IMPORT, () => ({ i: { ...order, externalId: 'N-5', lines: [{ sku: 'A', listingExternalId: 'L', quantity: 1 }] } }), 'BAD_USER_INPUT'],
+  ['importOrder with a line naming neither', IMPORT, () => ({ i: { ...order, externalId: 'N-6', lines: [{ quantity: 1 }] } }), 'BAD_USER_INPUT'],
+  ['importOrder with no lines', IMPORT, () => ({ i: { ...order, externalId: 'N-7', lines: [] } }), 'BAD_USER_INPUT'],
+  ['importOrder with an empty external id', IMPORT, () => ({ i: { ...order, externalId: '' } }), 'BAD_USER_INPUT'],
+  ['importOrder reusing an order number with other lines', IMPORT, () => ({ i: { ...order, lines: [{ sku: 'B', quantity: 2 }] } }), 'IDEMPOTENCY_CONFLICT'],
+  ['cancelOrder of an unknown order', CANCEL, () => ({ c: 'web', e: 'NO-SUCH-ORDER' }), 'NOT_FOUND'],
+  ['recordShipment of an unknown order', SHIP, () => ({ i: { orderId: noOrder, location: 'east', lines: [{ sku: 'B', quantity: 1 }] } }), 'NOT_FOUND'],
+  ['recordShipment from an unknown location', SHIP, () => ({ i: { orderId, location: 'atlantis', lines: [{ sku: 'B', quantity: 1 }] } }), 'BAD_USER_INPUT'],
+  ['recordShipment of 0 units', SHIP, () => ({ i: { orderId, location: 'east', lines: [{ sku: 'B', quantity: 0 }] } }), 'BAD_USER_INPUT'],
+  ['recordShipment of more than was ordered', SHIP, () => ({ i: { orderId, location: 'east', lines: [{ sku: 'B', quantity: 5 }] } }), 'BAD_USER_INPUT'],
+  ['recordReturn of an unknown order', RETURN, () => ({ i: { orderId: noOrder, location: 'east', lines: [{ sku: 'B', quantity: 1, resellable: true }] } }), 'NOT_FOUND'],
+  ['recordReturn of units never shipped', RETURN, () => ({ i: { orderId, location: 'east', lines: [{ sku: 'B', quantity: 1, resellable: true }] } }), 'BAD_USER_INPUT'],
+  ['recordReturn without saying whether it is resellable', RETURN, () => ({ i: { orderId, location: 'east', lines: [{ sku: 'B', quantity: 1 }] } }), 'BAD_USER_INPUT'],
 ];
 
 /** The code of the first error, or of the first event a batch rejected. */

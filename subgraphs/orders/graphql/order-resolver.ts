@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { canSeeChannel } from '../../../shared/auth';
+import { canSeeChannel, hasScope } from '../../../shared/auth';
 import { forbidden } from '../../../shared/errors';
 import type { StoredOrder } from '../store/order-store';
 import type { OrdersContext } from './context';
@@ -56,6 +56,8 @@ export const orderReference = {
   __resolveReference: async (reference: { id: string }, ctx: OrdersContext) => {
     const order = await ctx.orderLoader.load(reference.id);
     if (!order) return null;
+    // Reached from another subgraph (a routing decision's order), no @Authorized guards it: check the scope here.
+    if (!hasScope(ctx.identity, 'orders:read')) throw forbidden('This API key lacks the scope orders:read', { scopes: ['orders:read'] });
     if (!canSeeChannel(ctx.identity, order.channel)) throw forbidden(`This API key may not read orders of channel "${order.channel}"`);
     return toGraph(order);
   },
