@@ -8,19 +8,23 @@ function slowGateway(ms: number) {
   return { load: async () => ({ schema: null, executor }), stop: async () => undefined } as unknown as ApolloGateway;
 }
 
-const run = async (gateway: ApolloGateway, context: Record<string, unknown>) => {
+const run = async (gateway: ApolloGateway, context: Record<string, unknown>, operation = 'query') => {
   const { executor } = await withExecutionTimeout(gateway, { ...loadConfig({}).limits, timeoutMs: 50 }).load();
-  return executor!({ context } as never);
+  return executor!({ context, operation: { operation } } as never);
 };
 
 describe('the execution time-out', () => {
-  it('answers TIMEOUT once an operation runs past the limit', async () => {
+  it('answers TIMEOUT once a query runs past the limit', async () => {
     const result = await run(slowGateway(1000), { identity: null, requestId: 'r' });
     expect(result.errors?.[0].extensions?.code).toBe('TIMEOUT');
   });
 
   it('lets an operation within the limit answer', async () => {
     expect(await run(slowGateway(5), { identity: null, requestId: 'r' })).toEqual({ data: { ok: true } });
+  });
+
+  it('lets a mutation run to its end, so its caller learns whether it happened', async () => {
+    expect(await run(slowGateway(200), { identity: null, requestId: 'r' }, 'mutation')).toEqual({ data: { ok: true } });
   });
 
   it('uses a key\'s own time-out', async () => {

@@ -8,20 +8,21 @@ type LoadResult = Awaited<ReturnType<ApolloGateway['load']>>;
 type Executor = NonNullable<LoadResult['executor']>;
 
 /**
- * Bounds how long the gateway works on one operation (the key's `timeoutMs`, else the default):
- * past it the client gets TIMEOUT and its connection back. Fetches already sent to subgraphs
- * still finish there; a mutation that was under way may therefore still have happened, which the
- * message says, so a client retries with the same idempotency key rather than blindly.
+ * Bounds how long the gateway works on one query (the key's `timeoutMs`, else the default): past
+ * it the client gets TIMEOUT and its connection back. Mutations always run to their end and
+ * report how it went: fetches already sent cannot be called back from a subgraph, so a mutation
+ * cut short would leave its caller not knowing whether it happened (a bulk import or a burst of
+ * checkouts queued on one stock row can take longer than any sensible query time-out).
  */
 export function withExecutionTimeout(gateway: ApolloGateway, defaults: RequestLimits): ApolloGateway {
   const bounded = (executor: Executor): Executor => async (requestContext) => {
     const context = requestContext.context as GatewayContext;
-    if (context.internal) return executor(requestContext);
+    if (context.internal || requestContext.operation.operation !== 'query') return executor(requestContext);
     const { timeoutMs } = effectiveLimits(defaults, context.policy?.limits);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<Awaited<ReturnType<Executor>>>((resolve) => {
       timer = setTimeout(() => resolve({
-        errors: [new GraphQLError(`The operation did not finish within ${timeoutMs} ms; a mutation may still have been applied`, { extensions: { code: 'TIMEOUT', http: { status: 504 } } })],
+        errors: [new GraphQLError(`The query did not finish within ${timeoutMs} ms`, { extensions: { code: 'TIMEOUT', http: { status: 504 } } })],
       }), timeoutMs);
     });
     try {
