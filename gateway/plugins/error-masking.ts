@@ -4,14 +4,14 @@ import type { Logger } from '../../shared/logger';
 import type { GatewayContext } from '../context';
 
 /**
- * Codes whose message was written for the client: the contract's, the per-event ones (STALE),
- * and the request errors Apollo Server itself raises. Anything else (a driver error, a bug)
- * may carry SQL, stack frames or internal paths.
+ * Codes whose message was written for the client: the contract's, the per-event ones (STALE), a
+ * stream resumed past its retention (CURSOR_EXPIRED), and the request errors Apollo Server itself
+ * raises. Anything else (a driver error, a bug) may carry SQL, stack frames or internal paths.
  */
 export const CLIENT_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'INSUFFICIENT_STOCK', 'IDEMPOTENCY_CONFLICT', 'RATE_LIMITED', 'STALE',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE', 'TIMEOUT',
+  'OPERATION_RESOLUTION_FAILURE', 'TIMEOUT', 'CURSOR_EXPIRED',
 ]);
 
 /** Extensions that describe the server rather than the request. */
