@@ -1,6 +1,6 @@
 import type { Config, SubgraphName } from './shared/config';
 import { SUBGRAPH_NAMES } from './shared/config';
-import type { EventBus } from './shared/event-bus';
+import { InProcessBus, type EventBus } from './shared/event-bus';
 import type { Logger } from './shared/logger';
 import { createBus } from './shared/runtime';
 import type { SubgraphRuntime } from './shared/subgraph';
@@ -22,6 +22,7 @@ export async function startEmbedded(config: Config, logger: Logger): Promise<Run
   for (const name of Object.keys(SUBGRAPH_FACTORIES) as SubgraphName[]) {
     subgraphs[name] = await SUBGRAPH_FACTORIES[name]({ config, bus, logger: logger.child({ subgraph: name }) });
   }
+  if (bus instanceof InProcessBus) bus.ready();
   const gateway = await startGateway({ config, logger, embedded: subgraphs });
   const unwatch = Object.values(subgraphs).map(watchSubgraphFigures);
   return {

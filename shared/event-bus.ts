@@ -28,6 +28,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
+const STARTUP_BACKLOG = 100_000;
+
 /**
  * The embedded bus: publishing awaits every consumer group, so by the time a mutation returns,
  * the other subgraphs have applied its events. A consumer that throws makes `publish` throw,
@@ -36,8 +38,25 @@ export interface EventBus {
 export class InProcessBus implements EventBus {
   private readonly groups = new Map<string, { topics: Set<string>; handler: BatchHandler }>();
   private readonly listeners = new Set<{ topics: Set<string>; handler: EventHandler }>();
+  /**
+   * Events published while the process starts, for consumer groups that register after them.
+   * Each subgraph's relay publishes what the last run left in its outbox as soon as that
+   * subgraph starts, and events go round (orders → routing → inventory → orders), so some
+   * consumers are always still to come; without this they would never see those events.
+   * Dropped at `ready()`, or past STARTUP_BACKLOG events on a bus nobody calls it for.
+   */
+  private startup: BusEvent[] | null = [];
+
+  /** Every consumer group of the process has registered: stop keeping events for late ones. */
+  ready(): void {
+    this.startup = null;
+  }
 
   async publish(events: BusEvent[]): Promise<void> {
+    if (this.startup) {
+      this.startup.push(...events);
+      if (this.startup.length > STARTUP_BACKLOG) this.startup = null;
+    }
     for (const group of this.groups.values()) {
       const wanted = events.filter((event) => group.topics.has(event.topic));
       if (wanted.length) await group.handler(wanted);
@@ -60,6 +79,8 @@ export class InProcessBus implements EventBus {
   async consumeBatches(group: string, topics: string[], handler: BatchHandler): Promise<void> {
     if (this.groups.has(group)) throw new Error(`consumer group ${group} is already registered`);
     this.groups.set(group, { topics: new Set(topics), handler });
+    const missed = this.startup?.filter((event) => topics.includes(event.topic)) ?? [];
+    if (missed.length) await handler(missed);
   }
 
   listen(topics: string[], handler: EventHandler): () => void {
