@@ -45,7 +45,7 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
   };
   services.changes.start();
   await consumeInventoryEvents(deps.bus, db, relay);
-  await consumeOrderStockEvents(deps.bus, db, relay, deps.logger);
+  await consumeOrderStockEvents(deps.bus, db, relay);
   relay.start(deps.config.outboxPollMs, deps.config.changeRetentionHours);
   await relay.flush();
   // Lapsed holds already stop counting when read; the sweeper makes them EXPIRED and tells subscribers.

@@ -31,7 +31,7 @@ export async function createRouting(deps: SubgraphDeps): Promise<RoutingRuntime>
   const services: RoutingServices = { db, decisions: new DecisionStore(db), rules: new RulesStore(db), stream: new DecisionStream(deps.bus) };
   const router = new OrderRouter(db);
   services.stream.start();
-  await consumeRoutingEvents(deps.bus, db, relay, router, new OrderProgress(db, router), deps.logger);
+  await consumeRoutingEvents(deps.bus, db, relay, router, new OrderProgress(db, router));
   relay.start(deps.config.outboxPollMs);
   await relay.flush();
   return {

@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../../../shared/database';
 import type { EventBus } from '../../../shared/event-bus';
-import type { Logger } from '../../../shared/logger';
-import { enqueue, handleOnce, type OutboxRelay } from '../../../shared/outbox';
+import { enqueue, handleManyOnce, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { CommitmentStore } from '../store/commitment-store';
 import { confirmReservation } from '../store/reservation-confirmation';
@@ -11,9 +10,10 @@ import { ShipmentEffects } from '../store/shipment-effects';
 /**
  * The stock side of orders. Orders and routing decide; inventory, the single writer of stock,
  * applies: a confirmed reservation, a routing decision's commitment, a shipment, a
- * cancellation, a return. Each event applies once, with the events it causes, in one transaction.
+ * cancellation, a return. Each event applies once, with the events it causes; events that arrive
+ * together apply in one transaction.
  */
-export async function consumeOrderStockEvents(bus: EventBus, db: Database, relay: OutboxRelay, logger: Logger): Promise<void> {
+export async function consumeOrderStockEvents(bus: EventBus, db: Database, relay: OutboxRelay): Promise<void> {
   const commitments = new CommitmentStore(db.dialect);
   const effects = new ShipmentEffects(db.dialect);
   const apply: Record<string, (em: EntityManager, payload: any) => Promise<void>> = {
@@ -26,10 +26,11 @@ export async function consumeOrderStockEvents(bus: EventBus, db: Database, relay
     [TOPICS.shipmentRecorded]: (em, shipment) => effects.ship(em, shipment),
     [TOPICS.returnRecorded]: (em, received) => effects.receiveReturn(em, received),
   };
-  await bus.consume('inventory-orders', Object.keys(apply), async (event) => {
+  await bus.consumeBatches('inventory-orders', Object.keys(apply), async (events) => {
     // Only an order that confirms a reservation concerns inventory at intake; the rest reach it as routing decisions.
-    if (event.topic === TOPICS.orderAccepted && !event.payload.reservationId) return;
-    const applied = await handleOnce(db, 'inventory-orders', event, (em) => apply[event.topic](em, event.payload));
-    if (applied) await relay.flush().catch((error) => logger.warn('inventory outbox flush failed; the relay retries', { error: String(error) }));
+    const relevant = events.filter((event) => event.topic !== TOPICS.orderAccepted || event.payload.reservationId);
+    if (relevant.length === 0) return;
+    const applied = await handleManyOnce(db, 'inventory-orders', relevant, (em, event) => apply[event.topic](em, event.payload));
+    if (applied) await relay.flush();
   });
 }

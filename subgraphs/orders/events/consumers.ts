@@ -1,14 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../../../shared/database';
 import type { EventBus } from '../../../shared/event-bus';
-import { handleOnce } from '../../../shared/outbox';
+import { handleManyOnce } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { saveChannel, saveListing, saveLocation, saveSku } from '../store/catalog-copy';
 import type { Fulfilment } from '../store/fulfilment-store';
 
 /**
  * Orders keeps its own copies of what it checks orders against (SKUs, listings, channels,
- * locations) and learns from inventory where each order's units were committed.
+ * locations) and learns from inventory where each order's units were committed. Events that
+ * arrive together apply in one transaction.
  */
 export async function consumeOrderEvents(bus: EventBus, db: Database, fulfilment: Fulfilment): Promise<void> {
   const apply: Record<string, (em: EntityManager, payload: any) => Promise<void>> = {
@@ -18,7 +19,7 @@ export async function consumeOrderEvents(bus: EventBus, db: Database, fulfilment
     [TOPICS.locationUpserted]: (em, location) => saveLocation(em, db.dialect, location),
     [TOPICS.orderCommitted]: (em, outcome) => fulfilment.applyRouting(em, outcome),
   };
-  await bus.consume('orders', Object.keys(apply), async (event) => {
-    await handleOnce(db, 'orders', event, (em) => apply[event.topic](em, event.payload));
+  await bus.consumeBatches('orders', Object.keys(apply), async (events) => {
+    await handleManyOnce(db, 'orders', events, (em, event) => apply[event.topic](em, event.payload));
   });
 }

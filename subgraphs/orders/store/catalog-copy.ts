@@ -1,18 +1,20 @@
 import type { EntityManager } from 'typeorm';
-import { insertIgnore, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { placeholders, type Dialect, type Queryable } from '../../../shared/database';
 import type { CatalogView, Line } from '../domain/order-lines';
 
-/**
+/*
  * Orders' own copies of what it checks an order against, fed by events: SKUs and their
  * components (catalog), listings (catalog), channels and locations (inventory).
  */
+
+/** Inserts or replaces one row in a single statement: a copy is written for every catalog event, thousands at a time in a bulk import. */
 async function upsert(em: EntityManager, dialect: Dialect, table: string, keys: Record<string, unknown>, values: Record<string, unknown>): Promise<void> {
-  await em.query(insertIgnore(dialect, table, [...Object.keys(keys), ...Object.keys(values)]), [...Object.values(keys), ...Object.values(values)]);
-  if (Object.keys(values).length === 0) return;
-  await em.query(
-    `UPDATE ${table} SET ${Object.keys(values).map((column) => `${column} = ?`).join(', ')} WHERE ${Object.keys(keys).map((column) => `${column} = ?`).join(' AND ')}`,
-    [...Object.values(values), ...Object.values(keys)],
-  );
+  const columns = [...Object.keys(keys), ...Object.keys(values)];
+  const updates = Object.keys(values).length ? Object.keys(values) : Object.keys(keys).slice(0, 1);
+  const onConflict = dialect === 'mysql'
+    ? `ON DUPLICATE KEY UPDATE ${updates.map((column) => `${column} = VALUES(${column})`).join(', ')}`
+    : `ON CONFLICT (${Object.keys(keys).join(', ')}) DO UPDATE SET ${updates.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+  await em.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${placeholders(columns)}) ${onConflict}`, [...Object.values(keys), ...Object.values(values)]);
 }
 
 export const saveSku = (em: EntityManager, dialect: Dialect, sku: { code: string; components?: Line[] }) =>

@@ -1,8 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../../../shared/database';
 import type { BusEvent, EventBus } from '../../../shared/event-bus';
-import type { Logger } from '../../../shared/logger';
-import { handleOnce, type OutboxRelay } from '../../../shared/outbox';
+import { handleManyOnce, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { saveChannel, saveLocation } from '../store/network-copy';
 import type { OrderProgress } from '../store/order-progress';
@@ -13,11 +12,14 @@ type Apply = (em: EntityManager, payload: any, now: Date) => Promise<boolean>;
 /**
  * Routing keeps its own copies of channels, locations and stock, fed by inventory, routes every
  * order orders accepts, and follows each decision through inventory's commitment to shipment.
+ * The events that arrive together apply in one transaction: a receipt of thousands of SKUs is
+ * thousands of stock figures, and one commit for them all keeps up with inventory.
  */
-export async function consumeRoutingEvents(bus: EventBus, db: Database, relay: OutboxRelay, router: OrderRouter, progress: OrderProgress, logger: Logger): Promise<void> {
+export async function consumeRoutingEvents(bus: EventBus, db: Database, relay: OutboxRelay, router: OrderRouter, progress: OrderProgress): Promise<void> {
   const apply: Record<string, Apply> = {
     [TOPICS.channelUpserted]: async (em, channel) => { await saveChannel(em, db.dialect, channel); return false; },
     [TOPICS.locationUpserted]: async (em, location) => { await saveLocation(em, db.dialect, location); return false; },
+    [TOPICS.stockChanged]: (em, figure, now) => router.stockChanged(em, figure, now),
     [TOPICS.orderAccepted]: (em, order, now) => router.accepted(em, order, now),
     [TOPICS.reservationConfirmed]: (em, confirmed, now) => router.reservationConfirmed(em, confirmed, now),
     [TOPICS.commitRefused]: (em, refusal, now) => router.refused(em, refusal, now),
@@ -25,14 +27,12 @@ export async function consumeRoutingEvents(bus: EventBus, db: Database, relay: O
     [TOPICS.shipmentRecorded]: (em, shipment) => progress.shipped(em, shipment),
     [TOPICS.orderCanceled]: (em, canceled) => progress.canceled(em, canceled.orderId),
   };
-  await bus.consume('routing', [...Object.keys(apply), TOPICS.stockChanged], async (event: BusEvent) => {
+  await bus.consumeBatches('routing', Object.keys(apply), async (events: BusEvent[]) => {
     let wrote = false;
-    if (event.topic === TOPICS.stockChanged) {
-      // Stock figures are many and carry their own version, so applying one twice is harmless: no processed-event record.
-      wrote = await db.transaction((em) => router.stockChanged(em, event.payload, new Date()));
-    } else {
-      await handleOnce(db, 'routing', event, async (em) => { wrote = await apply[event.topic](em, event.payload, new Date()); });
-    }
-    if (wrote) await relay.flush().catch((error) => logger.warn('routing outbox flush failed; the relay retries', { error: String(error) }));
+    const now = new Date();
+    await handleManyOnce(db, 'routing', events, async (em, event) => {
+      if (await apply[event.topic](em, event.payload, now)) wrote = true;
+    });
+    if (wrote) await relay.flush();
   });
 }
