@@ -1,10 +1,11 @@
 import os from 'node:os';
 import { availabilityBenchmark } from './availability';
+import { ordersBenchmark } from './orders';
 import { printSummary, type Benchmark, type SummaryRow } from './report';
 import { reserveBenchmark } from './reserve';
 import { securityBenchmark } from './security';
 
-const BENCHMARKS: Benchmark[] = [availabilityBenchmark, reserveBenchmark, securityBenchmark];
+const BENCHMARKS: Benchmark[] = [availabilityBenchmark, reserveBenchmark, securityBenchmark, ordersBenchmark];
 
 /** `npm run bench` runs every benchmark; `npm run bench -- reserve` only the ones named. */
 async function main() {

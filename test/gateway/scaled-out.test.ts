@@ -66,6 +66,28 @@ describe('the scaled-out topology', () => {
     expect(((await response.json()) as { data: unknown }).data).toEqual({ alerts: [] });
   });
 
+  it('routes and commits an order over the bus, each step in its own subgraph process', async () => {
+    const importOrder = 'mutation($i: ImportOrderInput!) { importOrder(input: $i) { id status } }';
+    const input = { channel: 'web', externalId: 'so-order-1', lines: [{ sku: 'A', quantity: 2 }], shipTo: { country: 'US' } };
+    // Orders learns of channels and SKUs from events too: until it has, the order is refused as unknown.
+    let imported = await gql(system.url, importOrder, { i: input });
+    for (let i = 0; i < 50 && codeOf(imported) === 'BAD_USER_INPUT'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      imported = await gql(system.url, importOrder, { i: input });
+    }
+    expect(imported.errors).toBeUndefined();
+    const query = '{ order(channel: "web", externalId: "so-order-1") { status routing { assignments { location { code } lines { quantity } } } } }';
+    let order = (await gqlOk(system.url, query)).order;
+    // Orders and routing each hear inventory's commitment in their own time.
+    for (let i = 0; i < 100 && (order.status === 'ACCEPTED' || !order.routing); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      order = (await gqlOk(system.url, query)).order;
+    }
+    expect(order).toEqual({ status: 'ROUTED', routing: { assignments: [{ location: { code: 'east' }, lines: [{ quantity: 2 }] }] } });
+    const { sku } = await gqlOk(system.url, '{ sku(code: "A") { stock { location { code } committed } } }');
+    expect(sku.stock).toContainEqual({ location: { code: 'east' }, committed: 2 });
+  });
+
   it('reports every subgraph ready', async () => {
     const response = await fetch(system.url.replace('/graphql', '/ready'));
     expect(response.status).toBe(200);
