@@ -139,7 +139,7 @@ async function engineVsRaw(system: TestSystem, store: string): Promise<SummaryRo
   } finally {
     await raw.close();
   }
-  table(['in-process, ' + `${CALLERS} callers`, 'per s', '1st s -> last s', 'failed', 'stmts/hold'], printed);
+  table([`in-process, ${CALLERS} callers`, 'per s', '1st s -> last s', 'failed', 'stmts/hold'], printed);
   for (const row of rows) line(`${row.benchmark}: ${percent(row.ratio)} of the raw statement${row.target === '—' ? '' : ` (target ${row.target})`}`);
   return rows;
 }
