@@ -45,6 +45,7 @@ export const EVENT_LOOKUPS: Record<string, EventLookup> = {
     alsoPass: [{ argument: 'sku', from: 0 }, { argument: 'channel', from: 1 }],
   },
   routingDecided: { keyField: 'id', query: 'routingDecisionById', argument: 'id' },
+  alertRaised: { keyField: 'id', query: 'alert', argument: 'id' },
 };
 
 const KEY_VARIABLE = '__eventKey';

@@ -35,4 +35,6 @@ export const TOPICS = {
   commitRefused: 'inventory.commit-refused',
   /** routing → `{ id, orderId, channel, assignments, backordered, reasons, promisedShipDate, atRisk, decidedAt }`: a decision as recorded, for routingDecided */
   orderRouted: 'routing.order-routed',
+  /** inventory → `{ id, kind, sku, channel, location, message, raisedAt }`: an alert was raised, for alertRaised */
+  alertRaised: 'inventory.alert-raised',
 } as const;

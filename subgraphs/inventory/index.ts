@@ -2,10 +2,13 @@ import { openDatabase } from '../../shared/database';
 import { OutboxRelay } from '../../shared/outbox';
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
+import { TopicStream } from '../../shared/topic-stream';
+import { TOPICS } from '../../shared/topics';
 import { ChangeStream } from './events/change-stream';
 import { consumeInventoryEvents } from './events/consumers';
 import { consumeOrderStockEvents } from './events/order-consumers';
 import { AlertResolver } from './graphql/alert-resolver';
+import { AlertStreamResolver } from './graphql/alert-stream-resolver';
 import { AvailabilityResolver } from './graphql/availability-resolver';
 import { createInventoryContext, type InventoryContext, type InventoryServices } from './graphql/context';
 import { LeadTimeResolver } from './graphql/lead-time-resolver';
@@ -23,7 +26,7 @@ import { SetupStore } from './store/setup-store';
 
 export const buildInventorySchema = () =>
   buildSubgraph({
-    resolvers: [ChannelResolver, LocationResolver, SkuStockResolver, AvailabilityResolver, LeadTimeResolver, ReservationResolver, AlertResolver, AvailabilitySubscriptionResolver],
+    resolvers: [ChannelResolver, LocationResolver, SkuStockResolver, AvailabilityResolver, LeadTimeResolver, ReservationResolver, AlertResolver, AlertStreamResolver, AvailabilitySubscriptionResolver],
     referenceResolvers: { Sku: skuReference, Channel: channelReference, Location: locationReference },
   });
 
@@ -42,8 +45,10 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
     reservations: new ReservationStore(db, relay),
     reader: new AvailabilityReader(db),
     changes: new ChangeStream(db, deps.bus),
+    alertStream: new TopicStream(deps.bus, TOPICS.alertRaised),
   };
   services.changes.start();
+  services.alertStream.start();
   await consumeInventoryEvents(deps.bus, db, relay);
   await consumeOrderStockEvents(deps.bus, db, relay);
   relay.start(deps.config.outboxPollMs, deps.config.changeRetentionHours);
@@ -67,6 +72,7 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
     stop: async () => {
       clearInterval(sweeper);
       services.changes.stop();
+      services.alertStream.stop();
       relay.stop();
       await db.close();
     },

@@ -1,4 +1,4 @@
-import { codeOf, gql, gqlOk } from '../support/client';
+import { codeOf, collect, gql, gqlOk, wsClient } from '../support/client';
 import { seedShop } from '../support/shop';
 import { startTestSystem, type TestSystem } from '../support/system';
 import { CANCEL, importOrder, placements, RETURN, SHIP, stockOf } from './order-api';
@@ -45,6 +45,19 @@ describe('an oversold order', () => {
     expect((await stockOf(system.url, 'B')).west).toMatchObject({ onHand: 5, committed: 5, available: 0 });
     const alerts = (await gqlOk(system.url, '{ alerts(kind: OVERSOLD, open: false) { message } }')).alerts;
     expect(alerts.some((alert: { message: string }) => alert.message.includes('amz-oversold'))).toBe(true);
+  });
+});
+
+describe('alertRaised', () => {
+  it('streams an OVERSOLD alert as the order is backordered, with the SKU\'s title from the catalog', async () => {
+    const client = wsClient(system.url);
+    const sub = collect(client, 'subscription { alertRaised(kinds: [OVERSOLD]) { kind sku { code title } channel { code } message } }', {}, 1);
+    await sub.ready;
+    await importOrder(system.url, { channel: 'amazon', externalId: 'amz-streamed', lines: [{ sku: 'F', quantity: 1 }] });
+    const [event] = await sub.done;
+    expect(event.alertRaised).toMatchObject({ kind: 'OVERSOLD', sku: { code: 'F', title: 'Product F' }, channel: { code: 'amazon' } });
+    expect(event.alertRaised.message).toContain('amz-streamed');
+    await client.dispose();
   });
 });
 

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
-import { listAlerts } from '../store/alert-store';
+import { listAlerts, type Alert as StoredAlert } from '../store/alert-store';
 import type { InventoryContext } from './context';
 import { Alert, AlertKind, Channel, Location, Sku } from './types';
 
@@ -16,13 +16,17 @@ export class AlertResolver {
     const alerts = await listAlerts(ctx.db, kind ?? null, open ?? null);
     return alerts
       .filter((alert) => bound === null || (alert.channel !== null && bound.includes(alert.channel)))
-      .map((alert) => ({
-        ...alert,
-        sku: alert.sku ? { code: alert.sku } as Sku : null,
-        channel: alert.channel ? ({ code: alert.channel } as Channel) : null,
-        location: alert.location ? ({ code: alert.location } as Location) : null,
-        raisedAt: new Date(alert.raisedAt),
-        resolvedAt: alert.resolvedAt ? new Date(alert.resolvedAt) : null,
-      }));
+      .map(alertToGraph);
   }
+}
+
+export function alertToGraph(alert: StoredAlert): Alert {
+  return {
+    ...alert,
+    sku: alert.sku ? { code: alert.sku } as Sku : null,
+    channel: alert.channel ? ({ code: alert.channel } as Channel) : null,
+    location: alert.location ? ({ code: alert.location } as Location) : null,
+    raisedAt: new Date(alert.raisedAt),
+    resolvedAt: alert.resolvedAt ? new Date(alert.resolvedAt) : null,
+  };
 }

@@ -8,6 +8,8 @@ import type { LocationInput, SetupStore } from '../store/setup-store';
 import type { ChannelRule } from '../domain/availability';
 import { loadChannelRules } from '../store/catalog-copy';
 import type { Database } from '../../../shared/database';
+import type { TopicStream } from '../../../shared/topic-stream';
+import type { Alert } from '../store/alert-store';
 
 export interface InventoryServices {
   db: Database;
@@ -16,6 +18,8 @@ export interface InventoryServices {
   reservations: ReservationStore;
   reader: AvailabilityReader;
   changes: ChangeStream;
+  /** Alerts as they are raised, for alertRaised. */
+  alertStream: TopicStream<Alert>;
 }
 
 export interface InventoryContext extends InventoryServices {

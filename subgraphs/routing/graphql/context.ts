@@ -1,15 +1,16 @@
 import DataLoader from 'dataloader';
 import type { Identity } from '../../../shared/auth';
 import type { Database } from '../../../shared/database';
-import type { DecisionStream } from '../events/decision-stream';
-import type { DecisionStore, StoredDecision } from '../store/decision-store';
+import type { TopicStream } from '../../../shared/topic-stream';
+import type { DecisionSnapshot, DecisionStore, StoredDecision } from '../store/decision-store';
 import type { RulesStore } from '../store/rules-store';
 
 export interface RoutingServices {
   db: Database;
   decisions: DecisionStore;
   rules: RulesStore;
-  stream: DecisionStream;
+  /** Decisions as they are recorded, for routingDecided. */
+  stream: TopicStream<DecisionSnapshot>;
 }
 
 export interface RoutingContext extends RoutingServices {

@@ -13,7 +13,7 @@ export class RoutingSubscriptionResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as RoutingContext;
       if (args.channel) assertChannel(ctx.identity, args.channel);
-      return ctx.stream.subscribe((channel) => (args.channel ? channel === args.channel : canSeeChannel(ctx.identity, channel)));
+      return ctx.stream.subscribe((decision) => (args.channel ? decision.channel === args.channel : canSeeChannel(ctx.identity, decision.channel)));
     },
   })
   routingDecided(@Root() decision: DecisionSnapshot, @Arg('channel', () => ID, { nullable: true }) _channel?: string | null): RoutingDecision {
