@@ -71,7 +71,7 @@ describe('the scaled-out topology', () => {
     const input = { channel: 'web', externalId: 'so-order-1', lines: [{ sku: 'A', quantity: 2 }], shipTo: { country: 'US' } };
     // Orders learns of channels and SKUs from events too: until it has, the order is refused as unknown.
     let imported = await gql(system.url, importOrder, { i: input });
-    for (let i = 0; i < 50 && codeOf(imported) === 'BAD_USER_INPUT'; i++) {
+    for (let i = 0; i < 150 && codeOf(imported) === 'BAD_USER_INPUT'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       imported = await gql(system.url, importOrder, { i: input });
     }
@@ -79,7 +79,7 @@ describe('the scaled-out topology', () => {
     const query = '{ order(channel: "web", externalId: "so-order-1") { status routing { assignments { location { code } lines { quantity } } } } }';
     let order = (await gqlOk(system.url, query)).order;
     // Orders and routing each hear inventory's commitment in their own time.
-    for (let i = 0; i < 100 && (order.status === 'ACCEPTED' || !order.routing); i++) {
+    for (let i = 0; i < 200 && (order.status === 'ACCEPTED' || !order.routing); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       order = (await gqlOk(system.url, query)).order;
     }
