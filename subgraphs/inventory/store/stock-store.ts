@@ -50,8 +50,10 @@ export async function loadStock(q: Queryable, dialect: Dialect, skus: readonly s
     lastCountAt.set(`${row.sku_code}|${row.location_code}`, row.last_count_at ?? null);
   }
   const expired = await q.query(
-    `SELECT a.sku_code, a.location_code, SUM(a.quantity) AS quantity FROM reservation_allocation a
-     JOIN reservation r ON r.id = a.reservation_id
+    // Driven from the (status, expires_at) index: lapsed-but-unswept holds are few, while a hot
+    // SKU has thousands of allocations. In SQLite CROSS JOIN fixes that order; MySQL reads it as JOIN.
+    `SELECT a.sku_code, a.location_code, SUM(a.quantity) AS quantity FROM reservation r
+     CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
      WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(sorted)})
      GROUP BY a.sku_code, a.location_code`,
     [(options.now ?? new Date()).toISOString(), ...sorted],
