@@ -1,4 +1,4 @@
-import type { ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { SubscriberQueue } from './subscription-queue';
 
 /** An upstream stream and how to turn each of its events into what subscribers receive. */
@@ -12,6 +12,25 @@ export interface StreamSource {
 
 /** Payloads resolved at once per stream; delivery stays in upstream order. */
 const MAX_IN_FLIGHT = 64;
+
+/**
+ * graphql-ws serialises each error of an event with its `toJSON`. An event resolved through the
+ * gateway's own query, or received from a remote subgraph, carries plain formatted errors: sent
+ * as they are, one such event ends every subscriber's stream with "e.toJSON is not a function".
+ */
+function deliverable(result: ExecutionResult): ExecutionResult {
+  const errors = result.errors as readonly (GraphQLError | GraphQLFormattedError)[] | undefined;
+  if (!errors?.length || errors.every((error) => error instanceof GraphQLError)) return result;
+  return {
+    ...result,
+    errors: errors.map((error) => (error instanceof GraphQLError ? error : new GraphQLError(error.message, { path: error.path, extensions: error.extensions }))),
+  };
+}
+
+/** A payload that could not be resolved at all: its message may be internal, so subscribers get a generic one. */
+const unresolved = (error: unknown): ExecutionResult => ({
+  errors: [error instanceof GraphQLError ? error : new GraphQLError('This event could not be resolved', { extensions: { code: 'INTERNAL_SERVER_ERROR' }, originalError: error as Error })],
+});
 
 class SharedStream {
   readonly subscribers = new Set<SubscriberQueue<ExecutionResult>>();
@@ -37,7 +56,7 @@ class SharedStream {
         if (next.done) break;
         const event = next.value;
         const key = this.source.conflationKey(event);
-        const payload = this.source.toPayload(event).catch((error): ExecutionResult => ({ errors: [error] }));
+        const payload = this.source.toPayload(event).then(deliverable, unresolved);
         inFlight++;
         chain = chain.then(async () => {
           const result = await payload;
