@@ -96,7 +96,9 @@ export async function updateOrder(em: EntityManager, order: RoutingOrder): Promi
 
 /** Orders waiting for stock of `sku`, oldest first: the order stock goes to when it arrives. */
 export async function backordersOf(q: Queryable, sku: string): Promise<RoutingOrder[]> {
-  const rows = await q.query("SELECT * FROM routing_order WHERE state = 'BACKORDERED' ORDER BY placed_at, order_id");
+  // The JSON text narrows the rows in the database; parsing then keeps only exact matches.
+  const pattern = `%${JSON.stringify({ sku }).slice(1, -1).replace(/[!%_]/g, (c) => `!${c}`)}%`;
+  const rows = await q.query("SELECT * FROM routing_order WHERE state = 'BACKORDERED' AND backordered LIKE ? ESCAPE '!' ORDER BY placed_at, order_id", [pattern]);
   return rows.map(toOrder).filter((order) => order.backordered.some((line) => line.sku === sku));
 }
 

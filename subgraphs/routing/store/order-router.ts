@@ -127,16 +127,18 @@ export class OrderRouter {
     const skus = [...new Set(order.backordered.map((line) => line.sku))];
     const stock = await loadStockCopy(em, skus, locations);
     const countries = await locationCountries(em, locations);
-    const claimedIncoming = await olderBackorders(em, skus, order);
     const options: LocationOption[] = locations.map((code, rank) => {
       const copy = stock.get(code)!;
       const sellable = new Map([...copy.sellable].map(([sku, quantity]) => [sku, giveUp ? 0 : quantity - (claims.get(`${code}|${sku}`) ?? 0)]));
       return { code, rank, country: countries.get(code) ?? null, rule: routing.ruleFor(code), sellable, incoming: copy.incoming };
     });
-    const outcome = decideRouting({
+    const request = {
       channel: order.channel, need: order.backordered, destination: order.destination, window: promiseWindow(order.promise, order.placedAt),
-      strategies: routing.strategies, options, now, claimedIncoming, held: heldOf(order),
-    });
+      strategies: routing.strategies, options, now, held: heldOf(order),
+    };
+    let outcome = decideRouting(request);
+    // Only a backorder is dated from incoming stock, and older backorders get that stock first: look them up only then.
+    if (outcome.backordered.length) outcome = decideRouting({ ...request, claimedIncoming: await olderBackorders(em, outcome.backordered.map((line) => line.sku), order) });
     for (const assignment of outcome.assignments) {
       for (const line of assignment.lines) claims.set(`${assignment.location}|${line.sku}`, (claims.get(`${assignment.location}|${line.sku}`) ?? 0) + line.quantity);
     }
