@@ -114,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   mountHealth(app, readinessChecks(store.db, config, embedded));
   mountMetrics(app);
+  for (const runtime of Object.values(embedded ?? {})) if (runtime.routes) app.use(runtime.routes);
   const consumeRate = useRateLimit({ defaults: config.limits, redis, logger });
   app.use(
     '/graphql',

@@ -3,6 +3,7 @@ import { buildCatalogSchema } from '../subgraphs/catalog';
 import { buildInventorySchema } from '../subgraphs/inventory';
 import { buildOrdersSchema } from '../subgraphs/orders';
 import { buildRoutingSchema } from '../subgraphs/routing';
+import { buildSyncSchema } from '../subgraphs/sync';
 import type { BuiltSubgraph } from '../shared/subgraph';
 
 /** Every subgraph of the supergraph, by name, built from code alone (no database needed). */
@@ -12,4 +13,5 @@ export const SUBGRAPH_BUILDERS: Record<string, () => Promise<BuiltSubgraph>> = {
   inventory: buildInventorySchema,
   orders: buildOrdersSchema,
   routing: buildRoutingSchema,
+  sync: buildSyncSchema,
 };

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-export const SUBGRAPH_NAMES = ['catalog', 'inventory', 'orders', 'routing'] as const;
+export const SUBGRAPH_NAMES = ['catalog', 'inventory', 'orders', 'routing', 'sync'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 export interface Config {
@@ -22,6 +22,12 @@ export interface Config {
   outboxPollMs: number;
   /** How long published events stay in each outbox; availability streams can resume within it. */
   changeRetentionHours: number;
+  /** Channel sync: how often a channel's pusher looks for due listings no event woke it for (another replica consumed the event). */
+  syncPollMs: number;
+  /** How often every channel connector compares the channel with stockgraph (drift); 0: only when asked. */
+  syncReconcileMs: number;
+  /** Redis bus: an event a consumer took and left unacknowledged this long (it died) goes to a live consumer. */
+  eventClaimIdleMs: number;
   /** What any API key may ask of the gateway unless the key has its own limits. */
   limits: RequestLimits;
   /** Largest request body the gateway reads, in bytes. */
@@ -109,6 +115,9 @@ export function loadConfig(env: Env = process.env): Config {
     reservationSweepMs: integer(env, 'RESERVATION_SWEEP_MS', 1000, 10, 3_600_000),
     outboxPollMs: integer(env, 'OUTBOX_POLL_MS', 500, 10, 60_000),
     changeRetentionHours: integer(env, 'CHANGE_RETENTION_HOURS', 72, 1, 24 * 365),
+    syncPollMs: integer(env, 'SYNC_POLL_MS', 250, 10, 60_000),
+    syncReconcileMs: integer(env, 'SYNC_RECONCILE_MS', 300_000, 0, 86_400_000),
+    eventClaimIdleMs: integer(env, 'EVENT_CLAIM_IDLE_MS', 15_000, 100, 3_600_000),
     limits: {
       maxDepth: integer(env, 'LIMIT_DEPTH', 12, 1, 1000),
       maxAliases: integer(env, 'LIMIT_ALIASES', 100, 0, 100_000),

@@ -48,7 +48,15 @@ export const oversellAlerts = new Counter({
 
 export const channelPushFailures = new Counter({
   name: 'stockgraph_channel_push_failures_total',
-  help: 'Stock pushes to a channel connector that failed. No connector pushes stock yet, so this stays at 0 until one does.',
+  help: 'Listing quantities a channel connector failed to push, by channel and why: unreachable, throttled, rejected or conflict.',
+  labelNames: ['channel', 'kind'],
+  registers: [registry],
+});
+
+export const channelPushes = new Counter({
+  name: 'stockgraph_channel_pushes_total',
+  help: 'Listing quantities a channel accepted from a connector, by channel; against availability changes it shows how much coalescing saved.',
+  labelNames: ['channel'],
   registers: [registry],
 });
 

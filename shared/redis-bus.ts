@@ -6,6 +6,8 @@ import type { Logger } from './logger';
 const MAX_LEN = 1_000_000;
 /** An event left unacknowledged this long by a consumer is taken over by another one. */
 const CLAIM_IDLE_MS = 15_000;
+/** Pending events one claim pass takes over at most, so a large backlog cannot stall the new ones. */
+const CLAIM_PASS_LIMIT = 1000;
 
 
 /**
@@ -19,12 +21,16 @@ export class RedisBus implements EventBus {
   private closed = false;
   private readonly consumerName = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
+  private readonly claimIdleMs: number;
+
   /**
    * `namespace` names the deployment (its database), so two systems sharing one Redis never
-   * read each other's events or steal each other's consumer groups.
+   * read each other's events or steal each other's consumer groups. `claimIdleMs`: how long an
+   * event taken by a consumer may stay unacknowledged before a live consumer takes it over.
    */
-  constructor(private readonly url: string, private readonly logger: Logger, private readonly namespace = 'default') {
+  constructor(private readonly url: string, private readonly logger: Logger, private readonly namespace = 'default', options: { claimIdleMs?: number } = {}) {
     this.publisher = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.claimIdleMs = options.claimIdleMs ?? CLAIM_IDLE_MS;
   }
 
   private stream(topic: string): string {
@@ -65,12 +71,9 @@ export class RedisBus implements EventBus {
     let lastClaim = 0;
     while (!this.closed) {
       try {
-        if (Date.now() - lastClaim > CLAIM_IDLE_MS / 3) {
+        if (Date.now() - lastClaim > this.claimIdleMs / 3) {
           lastClaim = Date.now();
-          for (const key of streams) {
-            const claimed = (await reader.xautoclaim(key, group, this.consumerName, CLAIM_IDLE_MS, '0', 'COUNT', 100)) as [string, [string, string[]][]];
-            await this.handleEntries(reader, group, key, claimed[1], handler);
-          }
+          for (const key of streams) await this.claimIdle(reader, group, key, handler);
         }
         const response = (await reader.xreadgroup(
           'GROUP', group, this.consumerName, 'COUNT', 100, 'BLOCK', 1000,
@@ -84,6 +87,20 @@ export class RedisBus implements EventBus {
         this.logger.error('event consumer failed; retrying', { group, error: String(error) });
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
+    }
+  }
+
+  /**
+   * Takes over the events another consumer of the group took and left unacknowledged for
+   * claimIdleMs (it died mid-batch), walking the pending list from its start, and handles them.
+   */
+  private async claimIdle(reader: Redis, group: string, key: string, handler: BatchHandler): Promise<void> {
+    let cursor = '0-0';
+    for (let round = 0; round < CLAIM_PASS_LIMIT / 100; round++) {
+      const [next, entries] = (await reader.xautoclaim(key, group, this.consumerName, this.claimIdleMs, cursor, 'COUNT', 100)) as [string, [string, string[]][]];
+      await this.handleEntries(reader, group, key, entries, handler);
+      if (next === '0-0') return;
+      cursor = next;
     }
   }
 

@@ -20,5 +20,5 @@ export function busNamespace(config: Pick<Config, 'databaseUrl' | 'dataDir'>): s
 
 /** In-process when embedded, Redis Streams when REDIS_URL is set. */
 export async function createBus(config: Config, logger: Logger): Promise<EventBus> {
-  return config.redisUrl ? new RedisBus(config.redisUrl, logger, busNamespace(config)) : new InProcessBus();
+  return config.redisUrl ? new RedisBus(config.redisUrl, logger, busNamespace(config), { claimIdleMs: config.eventClaimIdleMs }) : new InProcessBus();
 }

@@ -62,5 +62,7 @@ export interface SubgraphRuntime<Context = unknown> {
   db: Database;
   /** A fresh per-request context (its own DataLoaders) for the given caller. */
   createContext(identity: import('./auth').Identity | null, requestId: string): Context;
+  /** HTTP routes besides GraphQL (channel webhooks): mounted on the gateway when embedded, on the subgraph's own server when scaled out. */
+  routes?: import('express').Router;
   stop(): Promise<void>;
 }

@@ -9,6 +9,12 @@ export const TOPICS = {
   listingUpserted: 'catalog.listing-upserted',
   /** catalog → `{ channel, externalId, mappedSku, requestedSku }`: a listing was refused because it is mapped already */
   mappingConflict: 'catalog.mapping-conflict',
+  /** sync → `{ kind: 'SYNC_FAILED' | 'DRIFT', channel, sku, message, resolved }`: raise an alert about channel sync, or (`resolved`) close the open ones of that kind, channel and SKU */
+  syncAlert: 'sync.alert',
+  /** sync → `{ channel, paused, reason }`: pause a channel that cannot be kept in sync (outage fallback), or lift that pause */
+  channelPauseRequested: 'sync.channel-pause-requested',
+  /** sync → `{ action: 'create', channel, externalId, lines: [{ listingExternalId, quantity }], shipTo, placedAt } | { action: 'cancel', channel, externalId }`: an order a channel reported (webhook) */
+  channelOrderReceived: 'sync.channel-order-received',
   /** inventory → `{ code, name, locations, bufferUnits, paused }` */
   channelUpserted: 'inventory.channel-upserted',
   /** inventory → `{ cursor, channel, sku, available, at }` */

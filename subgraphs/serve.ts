@@ -65,6 +65,7 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
     res.setHeader('content-type', registry.contentType);
     res.send(await registry.metrics());
   });
+  if (runtime.routes) app.use(runtime.routes);
   app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(server, {
     context: async ({ req }) => {
       const identity = verifyIdentityHeaders(req.headers, secret);

@@ -2,6 +2,7 @@ import { openDatabase } from '../../shared/database';
 import { OutboxRelay } from '../../shared/outbox';
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
+import { consumeChannelOrders } from './events/channel-orders';
 import { consumeOrderEvents } from './events/consumers';
 import { createOrdersContext, type OrdersContext, type OrdersServices } from './graphql/context';
 import { OrderMutationResolver } from './graphql/order-mutation-resolver';
@@ -24,6 +25,7 @@ export async function createOrders(deps: SubgraphDeps): Promise<SubgraphRuntime<
     fulfilment: new Fulfilment(db, relay, orders, deps.logger),
   };
   await consumeOrderEvents(deps.bus, db, services.fulfilment);
+  await consumeChannelOrders(deps.bus, services, deps.logger);
   relay.start(deps.config.outboxPollMs);
   await relay.flush();
   return {

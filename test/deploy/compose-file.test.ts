@@ -117,7 +117,7 @@ describe('every service is configured only with variables the configuration read
     expect(names).not.toContain('DB_URL');
   });
 
-  it.each(['catalog', 'inventory', 'orders', 'routing', 'gateway'])('sets no variable on the %s service that the code would ignore', (part) => {
+  it.each(['catalog', 'inventory', 'orders', 'routing', 'sync', 'gateway'])('sets no variable on the %s service that the code would ignore', (part) => {
     const service = part === 'gateway' ? serviceRunningGateway() : serviceRunningSubgraph(part as SubgraphName);
     const environment = environmentOf(service);
     const read = variablesLoadConfigReads(environment);
@@ -184,7 +184,7 @@ describe('the gateway service reaches every subgraph', () => {
 });
 
 describe('services find MySQL and Redis where the compose file runs them', () => {
-  it.each(['catalog', 'inventory', 'orders', 'routing', 'gateway'])('the %s service logs in to the MySQL service with its root password', (part) => {
+  it.each(['catalog', 'inventory', 'orders', 'routing', 'sync', 'gateway'])('the %s service logs in to the MySQL service with its root password', (part) => {
     const service = part === 'gateway' ? serviceRunningGateway() : serviceRunningSubgraph(part as SubgraphName);
     const url = new URL(environmentOf(service).DATABASE_URL);
     expect(services[url.hostname]?.image).toMatch(/^mysql:/);
@@ -194,7 +194,7 @@ describe('services find MySQL and Redis where the compose file runs them', () =>
     }
   });
 
-  it.each(['catalog', 'inventory', 'orders', 'routing', 'gateway'])('the %s service reaches the Redis service', (part) => {
+  it.each(['catalog', 'inventory', 'orders', 'routing', 'sync', 'gateway'])('the %s service reaches the Redis service', (part) => {
     const service = part === 'gateway' ? serviceRunningGateway() : serviceRunningSubgraph(part as SubgraphName);
     const url = new URL(environmentOf(service).REDIS_URL);
     expect(services[url.hostname]?.image).toMatch(/^redis:/);

@@ -80,6 +80,11 @@ export class FakeShopify {
     return this.levels.get(variantId);
   }
 
+  /** Another app of the shop spent the whole cost bucket: the next requests are THROTTLED until it restores. */
+  drainBucket(): void {
+    this.bucket = { available: 0, at: Date.now() };
+  }
+
   /** Someone edits the figure in the Shopify admin, past stockgraph. */
   handEdit(variantId: string, available: number): void {
     this.levels.set(variantId, available);

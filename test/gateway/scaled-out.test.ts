@@ -91,6 +91,6 @@ describe('the scaled-out topology', () => {
   it('reports every subgraph ready', async () => {
     const response = await fetch(system.url.replace('/graphql', '/ready'));
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { checks: Record<string, string> }).checks).toEqual({ gateway: 'ok', catalog: 'ok', inventory: 'ok', orders: 'ok', routing: 'ok' });
+    expect(((await response.json()) as { checks: Record<string, string> }).checks).toEqual({ gateway: 'ok', catalog: 'ok', inventory: 'ok', orders: 'ok', routing: 'ok', sync: 'ok' });
   });
 });

@@ -27,7 +27,7 @@ export async function startScaledOut(options: { sharing?: Config } = {}): Promis
   const logger = createLogger('silent');
   const bus = await createBus(base, logger);
   const subgraphs = {} as Record<SubgraphName, ServedSubgraph>;
-  for (const name of ['inventory', 'catalog', 'orders', 'routing'] as SubgraphName[]) {
+  for (const name of ['inventory', 'catalog', 'orders', 'routing', 'sync'] as SubgraphName[]) {
     subgraphs[name] = await serveSubgraph(name, base, logger, bus);
   }
   const env: Record<string, string> = {

@@ -7,12 +7,12 @@ import { FakeShopify } from '../fakes/fake-shopify';
 
 const shopifySettings = (fake: FakeShopify, extra: Partial<ConnectorSettings> = {}) => ({
   ...withDefaults({ channel: 'shop', kind: 'SHOPIFY', baseUrl: fake.url, credentials: { accessToken: fake.token }, shopify: { locationId: fake.locationId } }),
-  timeoutMs: 500,
+  timeoutMs: 5000,
   ...extra,
 });
 const amazonSettings = (fake: FakeAmazon, extra: Partial<ConnectorSettings> = {}) => ({
   ...withDefaults({ channel: 'amazon', kind: 'AMAZON', baseUrl: fake.url, credentials: { accessToken: fake.accessToken }, amazon: { sellerId: fake.sellerId } }),
-  timeoutMs: 500,
+  timeoutMs: 5000,
   ...extra,
 });
 
@@ -75,13 +75,12 @@ describe('the Shopify connector against a Shopify-style API', () => {
   });
 
   it('waits out THROTTLED when the shop says so, then succeeds', async () => {
-    await shop.close();
-    shop = await FakeShopify.start({ maximum: 10, restoreRate: 50 });
-    shop.addVariant('101', 0);
-    // The connector believes the bucket is large: its first requests overdraw it and are throttled.
-    const connector = new ShopifyConnector(shopifySettings(shop, { rateLimit: { perSecond: 1000, burst: 1000 } }));
-    const results = await Promise.all([1, 2, 3].map((quantity) => connector.push([{ externalId: '101', quantity, compareQuantity: null }])));
-    expect(results.flat().every((result) => result.ok || result.error.kind === 'conflict')).toBe(true);
+    const connector = new ShopifyConnector(shopifySettings(shop));
+    // Another app spent the shop's whole bucket: the connector's model does not know it yet.
+    shop.drainBucket();
+    const [result] = await connector.push([{ externalId: '101', quantity: 2, compareQuantity: null }]);
+    expect(result.ok).toBe(true);
+    expect(shop.quantity('101')).toBe(2);
     expect(shop.stats.throttled).toBeGreaterThan(0);
   });
 

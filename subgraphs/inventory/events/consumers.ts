@@ -5,6 +5,7 @@ import { TOPICS } from '../../../shared/topics';
 import { publishAvailability } from '../store/availability-feed';
 import { saveListingCopy, saveSkuCopy } from '../store/catalog-copy';
 import { raiseAlert } from '../store/alert-store';
+import { applyPauseRequest, applySyncAlert } from '../store/sync-requests';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -23,6 +24,8 @@ export async function consumeInventoryEvents(bus: EventBus, db: Database, relay:
       kind: 'MAPPING_CONFLICT', sku: conflict.requestedSku, channel: conflict.channel, location: null,
       message: `Listing ${conflict.externalId} on ${conflict.channel} maps to SKU ${conflict.mappedSku}; a request to map it to ${conflict.requestedSku} was refused`,
     }),
+    [TOPICS.syncAlert]: (em, alert) => applySyncAlert(em, alert),
+    [TOPICS.channelPauseRequested]: (em, request) => applyPauseRequest(em, db.dialect, request),
   };
   await bus.consumeBatches('inventory', Object.keys(apply), async (events) => {
     const applied = await handleManyOnce(db, 'inventory', events, (em, event) => apply[event.topic](em, event.payload));

@@ -94,6 +94,7 @@ export class AmazonConnector implements ChannelConnector {
         return answer;
       } catch (error) {
         if (error instanceof ChannelError && error.kind === 'throttled') gate.pause(error.retryAfterMs ?? 1000);
+        if (error instanceof ChannelError && error.timedOut) gate.charge();
         throw error;
       }
     }

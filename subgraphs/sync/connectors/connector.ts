@@ -17,7 +17,13 @@ export interface ListingPush {
 export type FailureKind = 'unreachable' | 'throttled' | 'rejected' | 'conflict';
 
 export class ChannelError extends Error {
-  constructor(readonly kind: FailureKind, message: string, readonly retryAfterMs: number | null = null) {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    /** No answer in time: the channel may still have received (and will count) the request. */
+    readonly timedOut = false,
+  ) {
     super(message);
   }
 }

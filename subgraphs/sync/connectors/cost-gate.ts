@@ -32,9 +32,13 @@ export class CostGate {
     return turn;
   }
 
-  /** The request that took `cost` points is answered; `status` is what the shop reported, if anything. */
-  settle(cost: number, status: ThrottleStatus | null | undefined): void {
+  /**
+   * The request that took `cost` points is answered; `status` is what the shop reported, if
+   * anything. `unused`: it was never sent, so its points go back.
+   */
+  settle(cost: number, status: ThrottleStatus | null | undefined, unused = false): void {
     this.inFlight -= cost;
+    if (unused) this.bucket = { ...this.bucket, available: Math.min(this.bucket.maximum, this.bucket.available + cost) };
     if (status) this.bucket = observe(status, this.inFlight, Date.now());
   }
 

@@ -22,8 +22,9 @@ export async function request(url: string, init: { method: string; headers: Reco
     });
   } catch (error) {
     const name = (error as Error).name;
-    const reason = name === 'TimeoutError' || name === 'AbortError' ? `no answer within ${init.timeoutMs} ms` : `connection failed (${causeOf(error)})`;
-    throw new ChannelError('unreachable', `${init.method} ${new URL(url).pathname}: ${reason}`);
+    const timedOut = name === 'TimeoutError' || name === 'AbortError';
+    const reason = timedOut ? `no answer within ${init.timeoutMs} ms` : `connection failed (${causeOf(error)})`;
+    throw new ChannelError('unreachable', `${init.method} ${new URL(url).pathname}: ${reason}`, null, timedOut);
   }
   const text = await response.text().catch(() => '');
   if (response.status === 429) {

@@ -40,6 +40,14 @@ export class RateGate {
     this.bucket = { tokens: Math.min(this.limit.burst, this.bucket.tokens + cost), at: this.bucket.at };
   }
 
+  /**
+   * A request timed out: the channel may still receive and count it, and its retry counts again.
+   * Charging a second token keeps the two within the limit.
+   */
+  charge(cost = 1): void {
+    this.bucket = { tokens: this.bucket.tokens - cost, at: this.bucket.at };
+  }
+
   /** The channel answered 429: nothing more until `ms` from now, and the burst is spent. */
   pause(ms: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);

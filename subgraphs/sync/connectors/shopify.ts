@@ -18,6 +18,9 @@ const SET_QUANTITIES = `mutation StockgraphSetQuantities($input: InventorySetQua
 }`;
 
 const THROTTLE_RETRIES = 5;
+/** What a levels query is guessed to cost before the shop has said: a base, and per variant looked up (variant, item, level, quantities). */
+const LEVELS_BASE_COST = 2;
+const LEVEL_COST = 4;
 
 interface UserError { code?: string; field?: string[]; message: string }
 interface Level { inventoryItemId: string; available: number | null }
@@ -34,12 +37,14 @@ const variantGid = (externalId: string) => (externalId.startsWith('gid://') ? ex
 export class ShopifyConnector implements ChannelConnector {
   readonly kind = 'SHOPIFY' as const;
   readonly batchSize: number;
-  readonly readBatchSize = 250;
+  readonly readBatchSize: number;
   private readonly settings: ShopifySettings;
   private readonly endpoint: string;
   private readonly gate: CostGate;
   /** Before the shop reports real costs: a mutation costs 10, a looked-up variant a few points. */
-  private readonly costs = { levels: new CostEstimate((items) => 2 + 4 * items), set: new CostEstimate(() => 10) };
+  private readonly costs = { levels: new CostEstimate((items) => LEVELS_BASE_COST + LEVEL_COST * items), set: new CostEstimate(() => 10) };
+  /** Points taken by acquirePush for mutations not sent yet. */
+  private readonly reserved: number[] = [];
   /** variant gid → inventory item gid: fixed for a variant's life, looked up once. */
   private readonly items = new Map<string, string>();
 
@@ -48,12 +53,25 @@ export class ShopifyConnector implements ChannelConnector {
     this.batchSize = config.batchSize;
     this.endpoint = `${config.baseUrl}/admin/api/${this.settings.apiVersion}/graphql.json`;
     this.gate = new CostGate(config.rateLimit);
+    // A query costing more than the whole bucket is never let through: read in pieces that fit.
+    this.readBatchSize = Math.max(1, Math.min(250, Math.floor((config.rateLimit.burst - LEVELS_BASE_COST) / LEVEL_COST)));
   }
 
-  /** Each request waits for its points in the cost bucket when it is sent; a mutation costs little, so no reservation is needed. */
-  async acquirePush(): Promise<void> {}
+  /**
+   * Waits until the bucket holds a mutation's points and takes them. While the shop's budget is
+   * what holds pushes back, listings are read only once it allows one: each request then carries
+   * every change that piled up meanwhile.
+   */
+  async acquirePush(): Promise<void> {
+    const cost = this.costs.set.estimate(this.batchSize);
+    await this.gate.acquire(cost);
+    this.reserved.push(cost);
+  }
 
-  releasePush(): void {}
+  releasePush(): void {
+    const cost = this.reserved.shift();
+    if (cost !== undefined) this.gate.settle(cost, null, true);
+  }
 
   async push(pushes: readonly ListingPush[]): Promise<PushResult[]> {
     const results = new Map<string, PushResult>();
@@ -144,15 +162,15 @@ export class ShopifyConnector implements ChannelConnector {
         compareQuantity: compare.get(push.externalId) ?? 0,
       })),
     };
-    const data = await this.graphql(this.costs.set, pushes.length, SET_QUANTITIES, { input });
+    const data = await this.graphql(this.costs.set, pushes.length, SET_QUANTITIES, { input }, this.reserved.shift());
     return (data?.inventorySetQuantities?.userErrors ?? []) as UserError[];
   }
 
   /** One Admin API call within the cost budget; THROTTLED is waited out and retried, a few times. */
-  private async graphql(estimate: CostEstimate, items: number, query: string, variables: Record<string, unknown>): Promise<any> {
+  private async graphql(estimate: CostEstimate, items: number, query: string, variables: Record<string, unknown>, reserved?: number): Promise<any> {
     for (let attempt = 1; ; attempt++) {
-      const cost = estimate.estimate(items);
-      await this.gate.acquire(cost);
+      const cost = attempt === 1 && reserved !== undefined ? reserved : estimate.estimate(items);
+      if (attempt > 1 || reserved === undefined) await this.gate.acquire(cost);
       let status: ThrottleStatus | undefined;
       let body: any;
       try {

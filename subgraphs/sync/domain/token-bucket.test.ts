@@ -26,8 +26,8 @@ describe('token bucket', () => {
     expect(taken.waitMs).toBe(100);
   });
 
-  it('keeps a client a margin under the channel limit', () => {
-    expect(clientLimit(limit)).toEqual({ perSecond: 4.5, burst: 9 });
+  it('keeps a client under the channel rate, with half the burst in reserve for requests that arrive bunched', () => {
+    expect(clientLimit(limit)).toEqual({ perSecond: 4.5, burst: 5 });
     expect(clientLimit({ perSecond: 1, burst: 1 }).burst).toBe(1);
   });
 });

@@ -27,10 +27,13 @@ export function take(bucket: Bucket, limit: RateLimit, now: number, cost = 1): {
 }
 
 /**
- * The limit a client should keep to: a little under the channel's, because requests sent
- * exactly one interval apart can arrive closer together than that. Starting with an empty
- * bucket is the same caution after a restart or a lease taken over from another replica.
+ * The limit a client should keep to: a little under the channel's sustained rate, and half its
+ * burst. Requests sent exactly within the limit can arrive closer together than they were sent
+ * (a stalled event loop, a congested network); the burst kept in reserve absorbs up to
+ * burst / 2 / rate of such bunching (a second at Amazon's 5 per second, bursts of 10) before
+ * the channel would count one over. Starting with an empty bucket is the same caution after a
+ * restart, or a lease taken over from another replica.
  */
 export function clientLimit(limit: RateLimit, margin = 0.1): RateLimit {
-  return { perSecond: limit.perSecond * (1 - margin), burst: Math.max(1, Math.floor(limit.burst * (1 - margin))) };
+  return { perSecond: limit.perSecond * (1 - margin), burst: Math.max(1, Math.floor(limit.burst / 2)) };
 }
