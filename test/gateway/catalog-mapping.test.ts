@@ -121,5 +121,5 @@ describe('bulk listing import', () => {
     const { importListings } = await gqlOk(system.url, IMPORT, { i: { csv: csv(rows) } });
     expect(importListings).toEqual({ applied: 10_000, rejected: [] });
     process.stdout.write(`10,000-row import took ${Date.now() - started} ms\n`);
-  });
+  }, 180_000);
 });
