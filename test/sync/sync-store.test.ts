@@ -50,8 +50,23 @@ describe('the sync store', () => {
     expect(await queue.due('amazon', Date.now(), 10)).toEqual([]);
   });
 
+  it('a listing that changed while its push was in flight goes behind those that waited longer', async () => {
+    await available(53, 47);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await db.transaction((em) => applyListing(em, { channel: 'amazon', externalId: 'L-B', sku: 'B', unitsPerListing: 1 }, now()));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const claimedAt = Date.now();
+    const a = (await queue.due('amazon', claimedAt, 10)).find((listing) => listing.externalId === 'L-A')!;
+    expect((await queue.due('amazon', claimedAt, 10)).map((listing) => listing.externalId)).toEqual(['L-A', 'L-B']);
+    await available(54, 46);
+    await queue.acknowledge('amazon', [{ externalId: 'L-A', version: a.version, quantity: 47 }], claimedAt, Date.now());
+    const after = await queue.due('amazon', Date.now(), 10);
+    expect(after.map((listing) => listing.externalId)).toEqual(['L-B', 'L-A']);
+    await queue.acknowledge('amazon', after.map((listing) => ({ externalId: listing.externalId, version: listing.version, quantity: listing.externalId === 'L-A' ? 46 : 0 })), Date.now(), Date.now());
+  });
+
   it('a failed push waits its backoff, and after maxAttempts is parked with a SYNC_FAILED alert', async () => {
-    await available(52, 48);
+    await available(60, 48);
     const failed = async () => {
       const [listing] = await queue.due('amazon', Date.now() + 600_000, 10);
       return queue.fail('amazon', [{ externalId: 'L-A', version: listing.version, quantity: 48, error: new ChannelError('unreachable', 'HTTP 503') }], settings, Date.now());

@@ -42,7 +42,7 @@ export class ShopifyConnector implements ChannelConnector {
   private readonly endpoint: string;
   private readonly gate: CostGate;
   /** Before the shop reports real costs: a mutation costs 10, a looked-up variant a few points. */
-  private readonly costs = { levels: new CostEstimate((items) => LEVELS_BASE_COST + LEVEL_COST * items), set: new CostEstimate(() => 10) };
+  private readonly costs = { levels: new CostEstimate((items) => LEVELS_BASE_COST + LEVEL_COST * items, true), set: new CostEstimate(() => 10, false) };
   /** Points taken by acquirePush for mutations not sent yet. */
   private readonly reserved: number[] = [];
   /** variant gid → inventory item gid: fixed for a variant's life, looked up once. */

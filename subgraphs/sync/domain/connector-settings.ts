@@ -83,7 +83,7 @@ export type SettingsInput = Pick<ConnectorSettings, 'channel' | 'kind' | 'baseUr
 
 const KIND_DEFAULTS: Record<ConnectorKind, Pick<ConnectorSettings, 'rateLimit' | 'batchSize' | 'concurrency'>> = {
   // Shopify's Admin GraphQL bucket on a standard plan: 1000 points, 50 restored per second.
-  SHOPIFY: { rateLimit: { perSecond: 50, burst: 1000 }, batchSize: 100, concurrency: 2 },
+  SHOPIFY: { rateLimit: { perSecond: 50, burst: 1000 }, batchSize: 100, concurrency: 4 },
   // SP-API Listings Items: 5 requests per second, bursts of 10.
   AMAZON: { rateLimit: { perSecond: 5, burst: 10 }, batchSize: 1, concurrency: 4 },
 };

@@ -23,12 +23,20 @@ describe('cost-based throttle', () => {
     expect(initialBucket(1000, 50, 0).available).toBe(50);
   });
 
-  it('estimates a request from the costs reported before, never below them', () => {
-    const estimate = new CostEstimate((items) => 2 + items);
+  it('estimates a query by its items from the costs reported before, never below them', () => {
+    const estimate = new CostEstimate((items) => 2 + items, true);
     expect(estimate.estimate(5)).toBe(7);
     estimate.record(10, 20);
     expect(estimate.estimate(10)).toBe(20);
     expect(estimate.estimate(1)).toBe(20);
     expect(estimate.estimate(100)).toBe(200);
+  });
+
+  it('estimates a mutation whose cost does not grow with its items at the largest cost seen', () => {
+    const estimate = new CostEstimate(() => 10, false);
+    estimate.record(1, 10);
+    expect(estimate.estimate(100)).toBe(10);
+    estimate.record(3, 12);
+    expect(estimate.estimate(1)).toBe(12);
   });
 });

@@ -49,23 +49,26 @@ export function observe(status: ThrottleStatus, inFlightCost: number, now: numbe
 
 /**
  * A request's cost, estimated before it is sent from the costs the shop reported for the same
- * operation: never below the largest cost seen per item times the items, nor below the largest
- * cost seen at all. Overestimating only waits a little longer; underestimating gets THROTTLED.
+ * operation. A query's cost grows with the nodes it asks for (`perItem`): never below the largest
+ * cost seen per item times the items. A mutation's does not (inventorySetQuantities costs the
+ * same for 1 or 250 quantities): the largest cost seen. Overestimating waits a little longer;
+ * underestimating gets THROTTLED; scaling a mutation by its items would wait for nothing.
  */
 export class CostEstimate {
-  private perItem = 0;
+  private perItemCost = 0;
   private largest = 0;
 
   /** `initial`: the guess before the shop has reported any cost of this operation. */
-  constructor(private readonly initial: (items: number) => number) {}
+  constructor(private readonly initial: (items: number) => number, private readonly perItem: boolean) {}
 
   estimate(items: number): number {
     if (this.largest === 0) return this.initial(items);
-    return Math.max(this.largest, Math.ceil(this.perItem * Math.max(items, 1)));
+    if (!this.perItem) return this.largest;
+    return Math.max(this.largest, Math.ceil(this.perItemCost * Math.max(items, 1)));
   }
 
   record(items: number, requestedCost: number): void {
     this.largest = Math.max(this.largest, requestedCost);
-    this.perItem = Math.max(this.perItem, requestedCost / Math.max(items, 1));
+    this.perItemCost = Math.max(this.perItemCost, requestedCost / Math.max(items, 1));
   }
 }

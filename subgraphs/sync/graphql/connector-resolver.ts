@@ -2,7 +2,7 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import { assertChannel, canSeeChannel } from '../../../shared/auth';
 import { badInput } from '../../../shared/errors';
 import { settingsProblems, withDefaults, type ConnectorSettings } from '../domain/connector-settings';
-import type { StoredHealth } from '../store/channel-health-store';
+import { UP, type StoredHealth } from '../store/channel-health-store';
 import type { ReconcileReport } from '../workers/reconciler';
 import type { SyncContext } from './context';
 import { Channel, ChannelConnector, ConfigureChannelConnectorInput, DriftReport, Sku } from './types';
@@ -69,7 +69,7 @@ export class ConnectorResolver {
   async channelConnectors(@Ctx() ctx: SyncContext): Promise<ChannelConnector[]> {
     const all = (await ctx.connectors.all()).filter((settings) => canSeeChannel(ctx.identity, settings.channel));
     const [health, counts] = await Promise.all([ctx.health.all(), ctx.reader.counts(all.map((settings) => settings.channel))]);
-    return all.map((settings) => toGraph(settings, health.get(settings.channel) ?? { state: 'UP', failingSince: null, consecutiveFailures: 0, lastSuccessAt: null, lastError: null, downSince: null, fallback: null, holdBackUnits: 0, pausedBySync: false }, counts.get(settings.channel)!));
+    return all.map((settings) => toGraph(settings, health.get(settings.channel) ?? UP, counts.get(settings.channel)!));
   }
 
   @Authorized('inventory:write')

@@ -62,8 +62,10 @@ export class PushQueue {
   }
 
   /**
-   * The channel accepted these values. `claimedAt`: when they were read, the latest a newer
-   * change can date from. Returns whether it resolved an alert (an event to publish).
+   * The channel accepted these values. `claimedAt`: when they were read; a listing that changed
+   * since is due again from then, behind the listings that waited longer (a SKU that sells all
+   * the time must not take every turn of a channel that takes one listing per request).
+   * Returns whether it resolved an alert (an event to publish).
    */
   async acknowledge(channel: string, pushed: readonly Pushed[], claimedAt: number, now: number): Promise<boolean> {
     if (pushed.length === 0) return false;
@@ -73,10 +75,10 @@ export class PushQueue {
       for (const listing of pushed) {
         await em.query(
           `UPDATE listing_sync SET pushed_quantity = ?, pushed_at = ?, channel_quantity = ?, state = 'ACKNOWLEDGED', attempts = 0, last_error = NULL, last_attempt_at = ?,
-            due_at = CASE WHEN version = ? THEN NULL ELSE due_at END, pending_since = CASE WHEN version = ? THEN NULL ELSE ? END,
+            due_at = CASE WHEN version = ? THEN NULL ELSE ? END, pending_since = CASE WHEN version = ? THEN NULL ELSE ? END,
             drift_quantity = NULL, drift_since = NULL, drift_seen_at = NULL
            WHERE channel_code = ? AND external_id = ?`,
-          [listing.quantity, iso(now), listing.quantity, iso(now), listing.version, listing.version, iso(claimedAt), channel, listing.externalId],
+          [listing.quantity, iso(now), listing.quantity, iso(now), listing.version, iso(claimedAt), listing.version, iso(claimedAt), channel, listing.externalId],
         );
       }
       await em.query(`UPDATE parked_push SET resolved_at = ? WHERE channel_code = ? AND resolved_at IS NULL AND external_id IN (${placeholders(ids)})`, [iso(now), channel, ...ids]);
