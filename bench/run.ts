@@ -5,8 +5,9 @@ import { printSummary, type Benchmark, type SummaryRow } from './report';
 import { reserveBenchmark } from './reserve';
 import { securityBenchmark } from './security';
 import { subscriptionsBenchmark } from './subscriptions';
+import { syncBenchmark } from './sync';
 
-const BENCHMARKS: Benchmark[] = [availabilityBenchmark, reserveBenchmark, securityBenchmark, ordersBenchmark, subscriptionsBenchmark];
+const BENCHMARKS: Benchmark[] = [availabilityBenchmark, reserveBenchmark, securityBenchmark, ordersBenchmark, subscriptionsBenchmark, syncBenchmark];
 
 /** `npm run bench` runs every benchmark; `npm run bench -- reserve` only the ones named. */
 async function main() {

@@ -113,4 +113,8 @@ export class AcceptedLog {
   of(listing: string): { quantity: number; at: number }[] {
     return this.log.get(listing) ?? [];
   }
+
+  all(): Record<string, { quantity: number; at: number }[]> {
+    return Object.fromEntries(this.log);
+  }
 }
