@@ -118,13 +118,15 @@ export async function handleOnce(
 /**
  * Applies a batch of events in one transaction, each at most once per consumer: events already
  * recorded (a redelivery) are skipped, the rest are applied in order and recorded together.
- * Returns how many were applied.
+ * `finish`, in the same transaction after the last one, writes what `apply` gathered (one
+ * statement for a thousand rows instead of a thousand). Returns how many were applied.
  */
 export async function handleManyOnce(
   db: Database,
   consumer: string,
   events: BusEvent[],
   apply: (em: EntityManager, event: BusEvent) => Promise<void>,
+  finish?: (em: EntityManager) => Promise<void>,
 ): Promise<number> {
   if (events.length === 0) return 0;
   return db.transaction(async (em) => {
@@ -149,6 +151,7 @@ export async function handleManyOnce(
       );
     }
     for (const event of fresh) await apply(em, event);
+    await finish?.(em);
     return fresh.length;
   });
 }

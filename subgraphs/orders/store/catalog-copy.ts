@@ -20,8 +20,26 @@ async function upsert(em: EntityManager, dialect: Dialect, table: string, keys: 
 export const saveSku = (em: EntityManager, dialect: Dialect, sku: { code: string; components?: Line[] }) =>
   upsert(em, dialect, 'sku_copy', { code: sku.code }, { components: JSON.stringify(sku.components ?? []) });
 
-export const saveListing = (em: EntityManager, dialect: Dialect, listing: { channel: string; externalId: string; sku: string; unitsPerListing: number }) =>
-  upsert(em, dialect, 'listing_copy', { channel_code: listing.channel, external_id: listing.externalId }, { sku_code: listing.sku, units_per_listing: listing.unitsPerListing });
+export interface ListingCopy {
+  channel: string;
+  externalId: string;
+  sku: string;
+  unitsPerListing: number;
+}
+
+/** Writes listings 500 rows a statement: a bulk listing import sends ten thousand at once. */
+export async function saveListings(em: EntityManager, dialect: Dialect, listings: readonly ListingCopy[]): Promise<void> {
+  const onConflict = dialect === 'mysql'
+    ? 'ON DUPLICATE KEY UPDATE sku_code = VALUES(sku_code), units_per_listing = VALUES(units_per_listing)'
+    : 'ON CONFLICT (channel_code, external_id) DO UPDATE SET sku_code = excluded.sku_code, units_per_listing = excluded.units_per_listing';
+  for (let start = 0; start < listings.length; start += 500) {
+    const chunk = listings.slice(start, start + 500);
+    await em.query(
+      `INSERT INTO listing_copy (channel_code, external_id, sku_code, units_per_listing) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')} ${onConflict}`,
+      chunk.flatMap((listing) => [listing.channel, listing.externalId, listing.sku, listing.unitsPerListing]),
+    );
+  }
+}
 
 export const saveChannel = (em: EntityManager, dialect: Dialect, channel: { code: string; name: string }) =>
   upsert(em, dialect, 'channel_copy', { code: channel.code }, { name: channel.name });
