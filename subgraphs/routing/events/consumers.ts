@@ -19,7 +19,6 @@ export async function consumeRoutingEvents(bus: EventBus, db: Database, relay: O
   const apply: Record<string, Apply> = {
     [TOPICS.channelUpserted]: async (em, channel) => { await saveChannel(em, db.dialect, channel); return false; },
     [TOPICS.locationUpserted]: async (em, location) => { await saveLocation(em, db.dialect, location); return false; },
-    [TOPICS.stockChanged]: (em, figure, now) => router.stockChanged(em, figure, now),
     [TOPICS.orderAccepted]: (em, order, now) => router.accepted(em, order, now),
     [TOPICS.reservationConfirmed]: (em, confirmed, now) => router.reservationConfirmed(em, confirmed, now),
     [TOPICS.commitRefused]: (em, refusal, now) => router.refused(em, refusal, now),
@@ -27,10 +26,15 @@ export async function consumeRoutingEvents(bus: EventBus, db: Database, relay: O
     [TOPICS.shipmentRecorded]: (em, shipment) => progress.shipped(em, shipment),
     [TOPICS.orderCanceled]: (em, canceled) => progress.canceled(em, canceled.orderId),
   };
-  await bus.consumeBatches('routing', Object.keys(apply), async (events: BusEvent[]) => {
+  await bus.consumeBatches('routing', [...Object.keys(apply), TOPICS.stockChanged], async (events: BusEvent[]) => {
     let wrote = false;
     const now = new Date();
-    await handleManyOnce(db, 'routing', events, async (em, event) => {
+    // Stock figures carry their own version, so one applied twice or late changes nothing: they need no
+    // processed-event record, and applying them ahead of the batch's other events only makes the copy fresher.
+    const figures = events.filter((event) => event.topic === TOPICS.stockChanged).map((event) => event.payload);
+    if (figures.length) wrote = await db.transaction((em) => router.stockChanged(em, figures, now));
+    const rest = events.filter((event) => event.topic !== TOPICS.stockChanged);
+    await handleManyOnce(db, 'routing', rest, async (em, event) => {
       if (await apply[event.topic](em, event.payload, now)) wrote = true;
     });
     if (wrote) await relay.flush();

@@ -94,12 +94,17 @@ export async function updateOrder(em: EntityManager, order: RoutingOrder): Promi
   );
 }
 
-/** Orders waiting for stock of `sku`, oldest first: the order stock goes to when it arrives. */
-export async function backordersOf(q: Queryable, sku: string): Promise<RoutingOrder[]> {
+/** Orders waiting for stock of any of `skus`, oldest first: the order stock goes to when it arrives. */
+export async function backordersOf(q: Queryable, skus: readonly string[]): Promise<RoutingOrder[]> {
+  if (skus.length === 0) return [];
   // The JSON text narrows the rows in the database; parsing then keeps only exact matches.
-  const pattern = `%${JSON.stringify({ sku }).slice(1, -1).replace(/[!%_]/g, (c) => `!${c}`)}%`;
-  const rows = await q.query("SELECT * FROM routing_order WHERE state = 'BACKORDERED' AND backordered LIKE ? ESCAPE '!' ORDER BY placed_at, order_id", [pattern]);
-  return rows.map(toOrder).filter((order) => order.backordered.some((line) => line.sku === sku));
+  const patterns = skus.map((sku) => `%${JSON.stringify({ sku }).slice(1, -1).replace(/[!%_]/g, (c) => `!${c}`)}%`);
+  const rows = await q.query(
+    `SELECT * FROM routing_order WHERE state = 'BACKORDERED' AND (${patterns.map(() => "backordered LIKE ? ESCAPE '!'").join(' OR ')}) ORDER BY placed_at, order_id`,
+    patterns,
+  );
+  const wanted = new Set(skus);
+  return rows.map(toOrder).filter((order) => order.backordered.some((line) => wanted.has(line.sku)));
 }
 
 /** Units of each SKU that orders placed before `before` still wait for: incoming stock goes to them first. */

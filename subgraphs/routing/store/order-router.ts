@@ -96,20 +96,26 @@ export class OrderRouter {
   }
 
   /**
-   * Keeps routing's copy of a location's stock. When sellable units appear, the oldest orders
-   * waiting for that SKU on channels selling from that location are routed again, in turn, each
-   * taking what the ones before left.
+   * Keeps routing's copy of each location's stock. Where sellable units appeared, the oldest
+   * orders waiting for that SKU on channels selling from that location are routed again, in
+   * turn, each taking what the ones before left. Figures come in batches (a receipt of a
+   * thousand SKUs), so the backorders are looked up once for all of them.
    */
-  async stockChanged(em: EntityManager, figure: StockFigure, now: Date): Promise<boolean> {
-    if (!(await applyStockFigure(em, this.db.dialect, figure))) return false;
+  async stockChanged(em: EntityManager, figures: StockFigure[], now: Date): Promise<boolean> {
+    const arrived: StockFigure[] = [];
+    for (const figure of figures) if (await applyStockFigure(em, this.db.dialect, figure)) arrived.push(figure);
+    if (arrived.length === 0) return false;
+    const waiting = await backordersOf(em, [...new Set(arrived.map((figure) => figure.sku))]);
     const claims = new Map<string, number>();
     let decided = false;
-    for (const waiting of await backordersOf(em, figure.sku)) {
-      if (figure.sellable - (claims.get(`${figure.location}|${figure.sku}`) ?? 0) <= 0) break;
-      const order = await lockOrder(em, this.db.dialect, waiting.orderId);
-      if (!order || order.state !== 'BACKORDERED') continue;
-      if (!((await channelLocations(em, order.channel)) ?? []).includes(figure.location)) continue;
-      decided = (await this.decide(em, order, now, [`${figure.sku} arrived at ${figure.location}: the backordered units are routed again`], claims)) || decided;
+    for (const figure of arrived) {
+      for (const candidate of waiting.filter((order) => order.backordered.some((line) => line.sku === figure.sku))) {
+        if (figure.sellable - (claims.get(`${figure.location}|${figure.sku}`) ?? 0) <= 0) break;
+        const order = await lockOrder(em, this.db.dialect, candidate.orderId);
+        if (!order || order.state !== 'BACKORDERED') continue;
+        if (!((await channelLocations(em, order.channel)) ?? []).includes(figure.location)) continue;
+        decided = (await this.decide(em, order, now, [`${figure.sku} arrived at ${figure.location}: the backordered units are routed again`], claims)) || decided;
+      }
     }
     return decided;
   }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { execute, insertIgnore, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { placeholders, type Dialect, type Queryable } from '../../../shared/database';
 import type { IncomingLot } from '../domain/location-profile';
 
 /** What inventory said one location can sell of one SKU (`inventory.stock-changed`). */
@@ -22,14 +22,18 @@ export interface LocationStock {
  * current. Returns whether the sellable quantity went up, which may let backorders ship.
  */
 export async function applyStockFigure(em: EntityManager, dialect: Dialect, figure: StockFigure): Promise<boolean> {
-  const lock = dialect === 'mysql' ? ' FOR UPDATE' : '';
-  await em.query(insertIgnore(dialect, 'stock_copy', ['sku_code', 'location_code', 'sellable', 'incoming', 'version']), [figure.sku, figure.location, 0, '[]', -1]);
-  const [row] = await em.query(`SELECT sellable, version FROM stock_copy WHERE sku_code = ? AND location_code = ?${lock}`, [figure.sku, figure.location]);
-  if (Number(row.version) > figure.version) return false;
-  const changed = await execute(em, 'UPDATE stock_copy SET sellable = ?, incoming = ?, version = ? WHERE sku_code = ? AND location_code = ? AND version <= ?', [
-    figure.sellable, JSON.stringify(figure.incoming), figure.version, figure.sku, figure.location, figure.version,
-  ]);
-  return changed === 1 && figure.sellable > Number(row.sellable);
+  const [kept] = await em.query(`SELECT sellable, version FROM stock_copy WHERE sku_code = ? AND location_code = ?${dialect === 'mysql' ? ' FOR UPDATE' : ''}`, [figure.sku, figure.location]);
+  if (kept && Number(kept.version) > figure.version) return false;
+  // One statement either way; the guard keeps a newer figure that another transaction wrote in between.
+  const upsert = dialect === 'mysql'
+    ? `INSERT INTO stock_copy (sku_code, location_code, sellable, incoming, version) VALUES (?, ?, ?, ?, ?)
+       ON DUPLICATE KEY UPDATE sellable = IF(VALUES(version) >= version, VALUES(sellable), sellable),
+         incoming = IF(VALUES(version) >= version, VALUES(incoming), incoming), version = GREATEST(version, VALUES(version))`
+    : `INSERT INTO stock_copy (sku_code, location_code, sellable, incoming, version) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (sku_code, location_code) DO UPDATE SET sellable = excluded.sellable, incoming = excluded.incoming, version = excluded.version
+       WHERE excluded.version >= stock_copy.version`;
+  await em.query(upsert, [figure.sku, figure.location, figure.sellable, JSON.stringify(figure.incoming), figure.version]);
+  return figure.sellable > Number(kept?.sellable ?? 0);
 }
 
 /** Per location, the sellable units and incoming lots of the given SKUs. */
