@@ -45,8 +45,11 @@ describe('configuring channel connectors', () => {
 
 describe('sync state for a channel-bound key', () => {
   it('sees its channel’s listings, and nothing of another channel', async () => {
-    const own = await gqlOk(shop.url, '{ syncStates(channel: "amazon") { externalId status } }', {}, storefront);
-    expect(own.syncStates).toEqual([{ externalId: sellerSkuOf('TEE'), status: 'ACKNOWLEDGED' }]);
+    // The channel took the last push a moment ago; its acknowledgement is recorded just after.
+    await eventually(async () => {
+      const own = await gqlOk(shop.url, '{ syncStates(channel: "amazon") { externalId status } }', {}, storefront);
+      expect(own.syncStates).toEqual([{ externalId: sellerSkuOf('TEE'), status: 'ACKNOWLEDGED' }]);
+    }, 10_000, 'the last push acknowledged');
     expect(codeOf(await gql(shop.url, '{ syncStates(channel: "shop") { externalId } }', {}, storefront))).toBe('FORBIDDEN');
     expect((await gqlOk(shop.url, '{ listingSync(channel: "shop", externalId: "x") { status } }', {}, storefront)).listingSync).toBeNull();
   });

@@ -117,11 +117,14 @@ async function setUp(system: TestSystem, shop: FakeShopify, amazon: FakeAmazon, 
     return Object.fromEntries(data.availability.map((entry: { sku: { code: string }; available: number }) => [entry.sku.code, entry.available]));
   };
   const shown = (channel: 'shop' | 'amazon') => Object.fromEntries(skus.map((sku) => [sku, channel === 'shop' ? shop.quantity(variantOf(sku)) : amazon.quantity(sellerSkuOf(sku))]));
+  // The channels show stockgraph's figures, and sync has recorded that they accepted them: nothing is waiting.
   const inSync = (timeoutMs = 15_000) => eventually(async () => {
     for (const channel of ['shop', 'amazon'] as const) {
       const expected = await availability(channel);
       expect(shown(channel)).toEqual(expected);
     }
+    const { channelConnectors } = await gqlOk(url, '{ channelConnectors { channel { code } pending } }');
+    expect(channelConnectors.filter((connector: { pending: number }) => connector.pending > 0)).toEqual([]);
   }, timeoutMs, 'both channels to show stockgraph availability');
 
   return {
