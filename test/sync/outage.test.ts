@@ -67,8 +67,11 @@ describe('a channel that fails', () => {
     await eventually(async () => expect((await connector(shop, 'amazon')).parked).toBe(1), 5000, 'MUG parked');
     const { parkedPushes } = await gqlOk(shop.url, '{ parkedPushes(channel: "amazon") { externalId quantity error attempts } }');
     expect(parkedPushes).toEqual([{ externalId: sellerSkuOf('MUG'), quantity: 15, error: expect.stringContaining('HTTP 404'), attempts: 5 }]);
-    const { alerts } = await gqlOk(shop.url, ALERTS, { open: true });
-    expect(alerts).toContainEqual({ channel: { code: 'amazon' }, sku: { code: 'MUG' }, message: expect.stringContaining('Parked'), resolvedAt: null });
+    // The alert travels as an event to the subgraph that keeps alerts, so it is awaited.
+    await eventually(async () => {
+      const { alerts } = await gqlOk(shop.url, ALERTS, { open: true });
+      expect(alerts).toContainEqual({ channel: { code: 'amazon' }, sku: { code: 'MUG' }, message: expect.stringContaining('Parked'), resolvedAt: null });
+    }, 5000, 'the Parked alert');
     shop.amazon.addListing(sellerSkuOf('MUG'), 20);
     expect((await gqlOk(shop.url, 'mutation { retryParkedPushes(channel: "amazon") }')).retryParkedPushes).toBe(1);
     await shop.inSync();
