@@ -1,6 +1,6 @@
 import { shopifySignature } from '../../subgraphs/sync/domain/webhook-signature';
 import { gqlOk } from '../support/client';
-import { startSyncShop, variantOf, WEBHOOK_SECRET, type SyncShop } from './sync-shop';
+import { eventually, startSyncShop, variantOf, WEBHOOK_SECRET, type SyncShop } from './sync-shop';
 
 let shop: SyncShop;
 beforeAll(async () => {
@@ -55,8 +55,10 @@ describe('Shopify order webhooks', () => {
     const unmapped = { ...order(7004, [{ sku: 'TEE', quantity: 1 }]), line_items: [{ variant_id: 123, quantity: 1 }] };
     const response = await shop.shop.sendWebhook(shop.webhookUrl(), WEBHOOK_SECRET, 'orders/create', unmapped);
     expect(await response.json()).toEqual({ status: 'accepted', refused: expect.stringContaining('variant 123') });
-    const { alerts } = await gqlOk(shop.url, '{ alerts(kind: SYNC_FAILED) { channel { code } message } }');
-    expect(alerts).toContainEqual({ channel: { code: 'shop' }, message: expect.stringContaining('variant 123') });
+    await eventually(async () => {
+      const { alerts } = await gqlOk(shop.url, '{ alerts(kind: SYNC_FAILED) { channel { code } message } }');
+      expect(alerts).toContainEqual({ channel: { code: 'shop' }, message: expect.stringContaining('variant 123') });
+    }, 5000, 'the SYNC_FAILED alert');
   });
 
   it('another topic is acknowledged and ignored', async () => {
