@@ -8,8 +8,14 @@ import { compareLoads } from './load';
 import { heading, line, ms, PHASE_MS, percent, rate, ROUNDS, table, WARMUP_MS, type Benchmark, type SummaryRow } from './report';
 import { createKey, seedShop, startBenchSystem, storeOf } from './shop';
 
-/** Concurrent callers in-process, connections in the raw baseline, and HTTP connections. */
+/** Connections in the raw baseline's pool, and HTTP connections. */
 const CALLERS = 16;
+/**
+ * Concurrent in-process callers of the engine comparison, each count a run of its own: 16, as many
+ * as the baseline's connections, and 256, a flash sale's crowd of checkouts (the raw statement
+ * still gets 16 connections, which is all it can use).
+ */
+const ENGINE_CALLERS = (process.env.BENCH_RESERVE_CALLERS ?? '16,256').split(',').map(Number).filter((n) => n > 0);
 const HOT_SKU = 'HOT';
 const SPREAD_SKUS = Array.from({ length: 1000 }, (_, index) => `SP-${String(index).padStart(4, '0')}`);
 /** Far more than any phase can hold, so no hold ever fails for lack of stock. */
@@ -56,9 +62,9 @@ async function closedLoop(callers: number, durationMs: number, work: (i: number)
   return { done: completions.length, failed, firstFailure, rate: (completions.length * 1000) / elapsed, firstSecond: inSecond(0), lastSecond: lastFull > 0 ? inSecond(lastFull) : NaN };
 }
 
-async function warmThenMeasure(work: (i: number) => Promise<boolean>): Promise<PhaseResult> {
-  await closedLoop(CALLERS, WARMUP_MS, work);
-  return closedLoop(CALLERS, PHASE_MS, work);
+async function warmThenMeasure(callers: number, work: (i: number) => Promise<boolean>): Promise<PhaseResult> {
+  await closedLoop(callers, WARMUP_MS, work);
+  return closedLoop(callers, PHASE_MS, work);
 }
 
 /** The raw conditional UPDATE, on the system's own inventory database, with its own connections. */
@@ -106,7 +112,7 @@ async function mysqlReachable(databaseUrl: string): Promise<string | null> {
 }
 
 /** Engine vs raw statement, on one hot SKU and spread over 1,000 SKUs. */
-async function engineVsRaw(system: TestSystem, store: string): Promise<SummaryRow[]> {
+async function engineVsRaw(system: TestSystem, store: string, callers: number): Promise<SummaryRow[]> {
   const inventory = system.subgraphs.inventory as InventoryRuntime;
   const raw = system.config.databaseUrl ? await rawMysql(system) : rawSqlite(system);
   const rows: SummaryRow[] = [];
@@ -116,13 +122,13 @@ async function engineVsRaw(system: TestSystem, store: string): Promise<SummaryRo
       const tag = `${label === 'hot SKU' ? 'hot' : 'spread'}-${Math.random().toString(36).slice(2, 8)}`;
       const statementsBefore = inventory.db.queries;
       let holdsStarted = 0;
-      const engine = await warmThenMeasure(async (i) => {
+      const engine = await warmThenMeasure(callers, async (i) => {
         const key = `${tag}-${holdsStarted++}`;
         await inventory.services.reservations.reserve({ channel: 'web', lines: [{ sku: skus[i % skus.length], quantity: 1 }], idempotencyKey: key, ttlSeconds: 600 });
         return true;
       });
       const statementsPerHold = (inventory.db.queries - statementsBefore) / holdsStarted;
-      const direct = await warmThenMeasure((i) => raw.hold(skus[i % skus.length]));
+      const direct = await warmThenMeasure(callers, (i) => raw.hold(skus[i % skus.length]));
       const ratio = engine.rate / direct.rate;
       printed.push(
         [`engine reserve(), ${label}`, rate(engine.rate, ''), `${engine.firstSecond} -> ${engine.lastSecond}`, String(engine.failed), statementsPerHold.toFixed(1)],
@@ -132,14 +138,14 @@ async function engineVsRaw(system: TestSystem, store: string): Promise<SummaryRo
       if (direct.firstFailure) line(`raw failure (${label}): ${direct.firstFailure}`);
       const hot = label === 'hot SKU';
       rows.push({
-        benchmark: `reserve engine, ${store}, ${label}`, measured: rate(engine.rate, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
+        benchmark: `reserve engine, ${store}, ${label}, ${callers} callers`, measured: rate(engine.rate, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
         ratio, target: hot ? '>= 100%' : '—', met: hot ? ratio >= 1 : null,
       });
     }
   } finally {
     await raw.close();
   }
-  table([`in-process, ${CALLERS} callers`, 'per s', '1st s -> last s', 'failed', 'stmts/hold'], printed);
+  table([`in-process, ${callers} callers`, 'per s', '1st s -> last s', 'failed', 'stmts/hold'], printed);
   for (const row of rows) line(`${row.benchmark}: ${percent(row.ratio)} of the raw statement${row.target === '—' ? '' : ` (target ${row.target})`}`);
   return rows;
 }
@@ -203,8 +209,10 @@ async function run(): Promise<SummaryRow[]> {
         heading(`reserve through the gateway over HTTP (${storeOf(system)}): reserve vs { __typename }, ${CALLERS} connections, ${PHASE_MS / 1000} s each in ${ROUNDS} alternating turns`);
         rows.push(await throughGateway(system));
       }
-      heading(`reserve engine on ${store}: services.reservations.reserve() in-process vs the raw conditional UPDATE, ${CALLERS} callers, ${PHASE_MS / 1000} s each`);
-      rows.push(...(await engineVsRaw(system, store)));
+      for (const callers of ENGINE_CALLERS) {
+        heading(`reserve engine on ${store}: services.reservations.reserve() in-process vs the raw conditional UPDATE, ${callers} callers, ${PHASE_MS / 1000} s each`);
+        rows.push(...(await engineVsRaw(system, store, callers)));
+      }
     } finally {
       await system.close();
     }

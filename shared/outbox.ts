@@ -1,5 +1,5 @@
 import { Table, TableColumn, TableIndex, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
-import type { Database } from './database';
+import { insertRows, type Database } from './database';
 import type { BusEvent } from './event-bus';
 
 /** Creates the outbox and the processed-event record every subgraph database has. */
@@ -83,13 +83,7 @@ export async function enqueue(em: EntityManager, topic: string, key: string, pay
 /** Writes many events in the caller's transaction, a few hundred rows per statement. */
 export async function enqueueMany(em: EntityManager, events: { topic: string; key: string; payload: unknown }[]): Promise<void> {
   const at = new Date().toISOString();
-  for (let start = 0; start < events.length; start += 500) {
-    const chunk = events.slice(start, start + 500);
-    await em.query(
-      `INSERT INTO outbox (topic, aggregate_key, payload, created_at) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')}`,
-      chunk.flatMap((event) => [event.topic, event.key, JSON.stringify(event.payload), at]),
-    );
-  }
+  await insertRows(em, 'outbox', ['topic', 'aggregate_key', 'payload', 'created_at'], events.map((event) => [event.topic, event.key, JSON.stringify(event.payload), at]));
 }
 
 /**

@@ -1,12 +1,13 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, type Dialect } from '../../../shared/database';
-import { enqueue } from '../../../shared/outbox';
+import { placeholders, upsertRows, type Dialect } from '../../../shared/database';
+import { enqueueMany } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
 import { loadChannelRules, loadCompositions } from './catalog-copy';
-import { fencedFrom, loadRingFences } from './ring-fence';
+import type { ChannelRule } from '../domain/availability';
+import { fencedFrom, loadRingFences, type RingFences } from './ring-fence';
 import { publishStockChanges } from './stock-feed';
-import { loadStock } from './stock-store';
+import { loadStock, type StockMap } from './stock-store';
 
 /** One change on the stream; its cursor is the outbox publication sequence, known once published. */
 export interface AvailabilityChange {
@@ -18,13 +19,26 @@ export interface AvailabilityChange {
 }
 
 /**
+ * What the caller has just read (and changed in memory) under its locks, so publishing need not
+ * read it again: the stock and dedicated allocations of `covers`, and the rules of every channel.
+ */
+export interface KnownState {
+  covers: ReadonlySet<string>;
+  stock: StockMap;
+  fences: RingFences;
+  rules: Map<string, ChannelRule>;
+}
+
+/**
  * Inside the transaction that changed stock or rules: recomputes the availability of the given
  * SKUs (and every bundle made of them) on every channel, and for each value that moved writes
  * an event to the outbox, which is the durable change log: its publication sequence is the
- * stream cursor. Subscribers and channel
- * connectors therefore hear every change, from any cause, exactly when it commits.
+ * stream cursor. Subscribers and channel connectors therefore hear every change, from any
+ * cause, exactly when it commits.
  */
-export async function publishAvailability(em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[]): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
+export async function publishAvailability(
+  em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[], known?: KnownState,
+): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
   if (skus.length === 0) return [];
   const compositions = await loadCompositions(em, skus);
   const targets = new Set(skus);
@@ -37,7 +51,7 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
   }
   // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
   if (!channels) await publishStockChanges(em, dialect, [...simple]);
-  const [{ stock }, rules, fences] = await Promise.all([loadStock(em, dialect, [...simple]), loadChannelRules(em, channels), loadRingFences(em, [...simple])]);
+  const { stock, fences, rules } = await current(em, dialect, [...simple], channels, known);
   const targetList = [...targets].sort();
   const previous = await em.query(
     `SELECT channel_code, sku_code, available FROM availability_state WHERE sku_code IN (${placeholders(targetList)})`,
@@ -49,18 +63,31 @@ export async function publishAvailability(em: EntityManager, dialect: Dialect, s
   for (const rule of rules.values()) {
     const values = availabilityFor(rule, targetList, stock, compositions.components, (sku) => fencedFrom(fences, rule.code, sku));
     for (const [sku, available] of values) {
-      const key = `${rule.code}|${sku}`;
-      const before = last.get(key);
+      const before = last.get(`${rule.code}|${sku}`);
       if (before === available || (before === undefined && available === 0)) continue;
-      if (before === undefined) {
-        await em.query('INSERT INTO availability_state (channel_code, sku_code, available) VALUES (?, ?, ?)', [rule.code, sku, available]);
-      } else {
-        await em.query('UPDATE availability_state SET available = ? WHERE channel_code = ? AND sku_code = ?', [available, rule.code, sku]);
-      }
-      const change = { channel: rule.code, sku, available, at };
-      changes.push(change);
-      await enqueue(em, TOPICS.availabilityChanged, `availability:${rule.code}:${sku}`, change);
+      changes.push({ channel: rule.code, sku, available, at });
     }
   }
+  await upsertRows(em, dialect, 'availability_state', ['channel_code', 'sku_code'], ['available'], changes.map((change) => [change.channel, change.sku, change.available]));
+  await enqueueMany(em, changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })));
   return changes;
+}
+
+/** Stock, dedicated allocations and rules for publishing: taken from `known` where it has them, read otherwise. */
+async function current(em: EntityManager, dialect: Dialect, simple: string[], channels: readonly string[] | undefined, known?: KnownState) {
+  const missing = known ? simple.filter((sku) => !known.covers.has(sku)) : simple;
+  const [{ stock }, rules, fences] = await Promise.all([
+    loadStock(em, dialect, missing),
+    known && !channels ? known.rules : loadChannelRules(em, channels),
+    loadRingFences(em, missing),
+  ]);
+  if (known) {
+    for (const sku of simple) {
+      if (!known.covers.has(sku)) continue;
+      if (known.stock.has(sku)) stock.set(sku, known.stock.get(sku)!);
+      if (known.fences.allocations.has(sku)) fences.allocations.set(sku, known.fences.allocations.get(sku)!);
+      if (known.fences.held.has(sku)) fences.held.set(sku, known.fences.held.get(sku)!);
+    }
+  }
+  return { stock, rules, fences };
 }

@@ -14,6 +14,14 @@ export function fencedFrom(fences: RingFences, channel: string, sku: string): nu
   return allocations ? ringFencedFor(channel, allocations, fences.held.get(sku) ?? new Map()) : 0;
 }
 
+/** Counts units a hold has just taken toward what its channel holds, where the SKU has dedicated allocations. */
+export function countHeld(fences: RingFences, sku: string, channel: string, units: number): void {
+  if (!fences.allocations.has(sku)) return;
+  const held = fences.held.get(sku) ?? new Map<string, number>();
+  fences.held.set(sku, held);
+  held.set(channel, (held.get(channel) ?? 0) + units);
+}
+
 function nest(rows: { sku_code: string; channel_code: string; units: number }[]): Map<string, Map<string, number>> {
   const result = new Map<string, Map<string, number>>();
   for (const row of rows) {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, type Dialect, type Queryable } from '../../../shared/database';
-import { enqueue } from '../../../shared/outbox';
+import { placeholders, upsertRows, type Dialect, type Queryable } from '../../../shared/database';
+import { enqueueMany } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 
 /** What one location can sell of one SKU now, and what it expects: routing's view of stock. */
@@ -80,13 +80,7 @@ export async function publishStockChanges(em: EntityManager, dialect: Dialect, s
     || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
   if (changed.length === 0) return;
   const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));
-  for (const row of changed) {
-    const values = [row.sellable, row.incoming, row.version, row.sku, row.location];
-    if (row.told) await em.query('UPDATE stock_feed_state SET sellable = ?, incoming = ?, version = ? WHERE sku_code = ? AND location_code = ?', values);
-    else {
-      const verb = dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
-      await em.query(`${verb} INTO stock_feed_state (sellable, incoming, version, sku_code, location_code) VALUES (?, ?, ?, ?, ?)`, values);
-    }
-    await enqueue(em, TOPICS.stockChanged, `stock:${row.sku}:${row.location}`, toFigure(row, lots));
-  }
+  await upsertRows(em, dialect, 'stock_feed_state', ['sku_code', 'location_code'], ['sellable', 'incoming', 'version'],
+    changed.map((row) => [row.sku, row.location, row.sellable, row.incoming, row.version]));
+  await enqueueMany(em, changed.map((row) => ({ topic: TOPICS.stockChanged, key: `stock:${row.sku}:${row.location}`, payload: toFigure(row, lots) })));
 }

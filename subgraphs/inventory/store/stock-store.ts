@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { execute, insertIgnore, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { execute, insertIgnore, insertRows, placeholders, type Dialect, type Queryable } from '../../../shared/database';
 import { BUCKETS, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
 
 /** sku → location → figures. */
@@ -96,30 +96,53 @@ export async function moveStock(
   deltas: Deltas,
   options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date } = {},
 ): Promise<boolean> {
+  if (!(await updateStockRow(em, movement.sku, movement.location, deltas, options))) return false;
+  await writeLedger(em, [{ movement, deltas, after: applyDeltas(before, deltas) }]);
+  return true;
+}
+
+/** The row half of `moveStock`: the (conditional) UPDATE alone, for callers that write the ledger themselves. */
+export async function updateStockRow(
+  em: EntityManager,
+  sku: string,
+  location: string,
+  deltas: Deltas,
+  options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date } = {},
+): Promise<boolean> {
   const sets = BUCKETS.filter((b) => deltas[b]).map((b) => `${COLUMN[b]} = ${COLUMN[b]} + ?`);
-  const values = BUCKETS.filter((b) => deltas[b]).map((b) => deltas[b]);
-  const now = new Date().toISOString();
+  const values: unknown[] = BUCKETS.filter((b) => deltas[b]).map((b) => deltas[b]);
   if (options.lastCountAt) {
     sets.push('last_count_at = ?');
-    values.push(options.lastCountAt.toISOString() as never);
+    values.push(options.lastCountAt.toISOString());
   }
   let sql = `UPDATE stock_level SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE sku_code = ? AND location_code = ?`;
-  const params: unknown[] = [...values, now, movement.sku, movement.location];
+  const params: unknown[] = [...values, new Date().toISOString(), sku, location];
   if (options.requireSellable !== undefined) {
     sql += ` AND ${SELLABLE_SQL} + ? >= ?`;
     params.push(options.expiredHeld ?? 0, options.requireSellable);
   }
-  const changed = await execute(em, sql, params);
-  if (changed !== 1) return false;
-  const after = applyDeltas(before, deltas);
-  await em.query(
-    `INSERT INTO ledger_entry (sku_code, location_code, event_type, reason, source, idempotency_key, occurred_at, recorded_at,
-      ${BUCKETS.map((b) => `d_${COLUMN[b]}`).join(', ')}, ${BUCKETS.map((b) => COLUMN[b]).join(', ')})
-     VALUES (${placeholders(Array(8 + BUCKETS.length * 2).fill(0))})`,
-    [movement.sku, movement.location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey,
-      movement.occurredAt.toISOString(), now, ...BUCKETS.map((b) => deltas[b] ?? 0), ...BUCKETS.map((b) => after[b])],
-  );
-  return true;
+  return (await execute(em, sql, params)) === 1;
+}
+
+export interface LedgerWrite {
+  movement: Movement;
+  deltas: Deltas;
+  /** The row's figures once this entry applies. */
+  after: StockFigures;
+}
+
+const LEDGER_COLUMNS = [
+  'sku_code', 'location_code', 'event_type', 'reason', 'source', 'idempotency_key', 'occurred_at', 'recorded_at',
+  ...BUCKETS.map((b) => `d_${COLUMN[b]}`), ...BUCKETS.map((b) => COLUMN[b]),
+];
+
+/** Appends ledger entries, in order, a few hundred to a statement. */
+export async function writeLedger(em: EntityManager, entries: readonly LedgerWrite[]): Promise<void> {
+  const now = new Date().toISOString();
+  await insertRows(em, 'ledger_entry', LEDGER_COLUMNS, entries.map(({ movement, deltas, after }) => [
+    movement.sku, movement.location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey,
+    movement.occurredAt.toISOString(), now, ...BUCKETS.map((b) => deltas[b] ?? 0), ...BUCKETS.map((b) => after[b]),
+  ]));
 }
 
 export interface LedgerEntry {

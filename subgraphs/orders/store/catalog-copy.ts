@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { placeholders, upsertRows, type Dialect, type Queryable } from '../../../shared/database';
 import type { CatalogView, Line } from '../domain/order-lines';
 
 /*
@@ -29,16 +29,8 @@ export interface ListingCopy {
 
 /** Writes listings 500 rows a statement: a bulk listing import sends ten thousand at once. */
 export async function saveListings(em: EntityManager, dialect: Dialect, listings: readonly ListingCopy[]): Promise<void> {
-  const onConflict = dialect === 'mysql'
-    ? 'ON DUPLICATE KEY UPDATE sku_code = VALUES(sku_code), units_per_listing = VALUES(units_per_listing)'
-    : 'ON CONFLICT (channel_code, external_id) DO UPDATE SET sku_code = excluded.sku_code, units_per_listing = excluded.units_per_listing';
-  for (let start = 0; start < listings.length; start += 500) {
-    const chunk = listings.slice(start, start + 500);
-    await em.query(
-      `INSERT INTO listing_copy (channel_code, external_id, sku_code, units_per_listing) VALUES ${chunk.map(() => '(?, ?, ?, ?)').join(', ')} ${onConflict}`,
-      chunk.flatMap((listing) => [listing.channel, listing.externalId, listing.sku, listing.unitsPerListing]),
-    );
-  }
+  await upsertRows(em, dialect, 'listing_copy', ['channel_code', 'external_id'], ['sku_code', 'units_per_listing'],
+    listings.map((listing) => [listing.channel, listing.externalId, listing.sku, listing.unitsPerListing]));
 }
 
 export const saveChannel = (em: EntityManager, dialect: Dialect, channel: { code: string; name: string }) =>
