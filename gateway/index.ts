@@ -26,7 +26,8 @@ import { useErrorMasking } from './plugins/error-masking';
 import { withExecutionTimeout } from './plugins/execution-timeout';
 import { useAdminIntrospection } from './plugins/introspection';
 import { useLimits } from './plugins/limits';
-import { mountMetrics, useMetrics } from './plugins/metrics';
+import { mountMetrics } from '../shared/metrics';
+import { useMetrics } from './plugins/metrics';
 import { persistedQueries, useRegisteredOperations } from './plugins/persisted-queries';
 import { useRateLimit } from './plugins/rate-limit';
 import { useRequestId } from './plugins/request-id';
@@ -113,7 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const router = new SubscriptionRouter(subscriptionsTo.targets, runner(true));
 
   mountHealth(app, readinessChecks(store.db, config, embedded));
-  mountMetrics(app);
+  mountMetrics(app, config.metricsToken);
   for (const runtime of Object.values(embedded ?? {})) if (runtime.routes) app.use(runtime.routes);
   const consumeRate = useRateLimit({ defaults: config.limits, redis, logger });
   app.use(
@@ -130,7 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     }),
   );
 
-  const subscriptions = serveSubscriptions({ httpServer, path: '/graphql', apiSchema: apiSchemaOf(supergraphSdl), authenticator, router, query: runner(false), logger });
+  const subscriptions = serveSubscriptions({ httpServer, path: '/graphql', apiSchema: apiSchemaOf(supergraphSdl), authenticator, router, query: runner(false), consumeRate, logger });
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const port = (httpServer.address() as AddressInfo).port;

@@ -7,6 +7,7 @@ import type { Identity } from '../shared/auth';
 import type { Logger } from '../shared/logger';
 import { openSubscriptions } from '../shared/metrics';
 import type { KeyPolicy } from './access/key-policy';
+import type { Caller } from './access/key-store';
 import type { Authenticator } from './authenticate';
 import type { GatewayQuery, SubscriptionRouter } from './subscription-router';
 
@@ -60,7 +61,8 @@ function counted<T>(source: AsyncIterable<T>): AsyncIterableIterator<T> {
 }
 
 /**
- * graphql-ws on the gateway's own port and path. The key is checked once, at connection_init;
+ * graphql-ws on the gateway's own port and path. The key is checked at connection_init (and
+ * again every few seconds); each operation draws on the key's rate limit like an HTTP request;
  * subscriptions go to the router, queries and mutations through the gateway like HTTP ones.
  */
 export function serveSubscriptions(options: {
@@ -70,6 +72,8 @@ export function serveSubscriptions(options: {
   authenticator: Authenticator;
   router: SubscriptionRouter;
   query: GatewayQuery;
+  /** The per-key rate limit HTTP requests draw on: each operation on a socket counts as one request. */
+  consumeRate: (caller: Caller) => Promise<void>;
   logger: Logger;
 }) {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
@@ -112,6 +116,20 @@ export function serveSubscriptions(options: {
         } catch (error) {
           options.logger.info('websocket refused', { reason: (error as Error).message });
           return false;
+        }
+      },
+      onSubscribe: async (ctx) => {
+        const caller = (ctx.extra as SocketExtra).policy as Caller | undefined;
+        if (!caller) return undefined;
+        try {
+          await options.consumeRate(caller);
+          return undefined;
+        } catch (error) {
+          const code = (error as GraphQLError).extensions?.code;
+          if (code !== 'RATE_LIMITED') throw error;
+          // The socket stays open; this operation gets an error message saying when to try again.
+          const { retryAfterSeconds } = (error as GraphQLError).extensions as { retryAfterSeconds: number };
+          return [new GraphQLError((error as GraphQLError).message, { extensions: { code, retryAfterSeconds } })];
         }
       },
       context: (ctx) => {

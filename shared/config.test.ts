@@ -121,6 +121,10 @@ describe('a bad value stops the start with a message naming the variable', () =>
     expect(refusal({ INTERNAL_SECRET: 'short' }).message).toBe('INTERNAL_SECRET must be at least 16 characters');
   });
 
+  it('refuses a METRICS_TOKEN shorter than 16 characters', () => {
+    expect(refusal({ METRICS_TOKEN: 'short' }).message).toBe('METRICS_TOKEN must be at least 16 characters');
+  });
+
   it('refuses a subgraph URL that is not http or https', () => {
     expect(refusal({ INVENTORY_URL: 'ws://inventory:4002/graphql' }).message).toBe('INVENTORY_URL must use http: or https:, got "ws:"');
   });

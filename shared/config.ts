@@ -11,6 +11,8 @@ export interface Config {
   databaseUrl?: string;
   redisUrl?: string;
   adminApiKey?: string;
+  /** When set, GET /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   /** Signs the caller identity the gateway forwards to subgraphs over HTTP. */
   internalSecret?: string;
   /** Subgraph URLs for the scaled-out topology; none set means embedded. */
@@ -96,6 +98,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   }
+  const metricsToken = env.METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters');
+  }
   const internalSecret = env.INTERNAL_SECRET || undefined;
   if (internalSecret !== undefined && internalSecret.length < 16) {
     throw new ConfigError('INTERNAL_SECRET must be at least 16 characters');
@@ -107,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: url(env, 'DATABASE_URL', ['mysql:']),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     adminApiKey: env.ADMIN_API_KEY || undefined,
+    metricsToken,
     internalSecret,
     subgraphUrls,
     demo: flag(env, 'DEMO', true),

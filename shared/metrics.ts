@@ -1,3 +1,5 @@
+import crypto from 'node:crypto';
+import type { Express } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -97,3 +99,22 @@ export function watchSubgraph(source: string, figures: { outboxPending: () => Pr
 // Counters show up at 0 before anything happens, so an alert rule can rely on them existing.
 reservations.inc({ outcome: 'made' }, 0);
 reservations.inc({ outcome: 'refused' }, 0);
+
+/**
+ * GET /metrics in the Prometheus text format. With a token, only a scraper that sends it as a
+ * bearer token is answered (compared in constant time); without, anyone who reaches the port is.
+ */
+export function mountMetrics(app: Express, token?: string): void {
+  const expected = token ? crypto.createHash('sha256').update(token).digest() : null;
+  app.get('/metrics', async (req, res) => {
+    if (expected) {
+      const sent = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      if (!crypto.timingSafeEqual(crypto.createHash('sha256').update(sent).digest(), expected)) {
+        res.status(401).setHeader('www-authenticate', 'Bearer realm="metrics"').json({ error: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>' });
+        return;
+      }
+    }
+    res.setHeader('content-type', registry.contentType);
+    res.send(await registry.metrics());
+  });
+}

@@ -11,7 +11,7 @@ import { GraphQLError } from 'graphql';
 import { verifyIdentityHeaders, type Identity } from '../shared/auth';
 import { ConfigError, loadConfig, SUBGRAPH_NAMES, type Config, type SubgraphName } from '../shared/config';
 import { createLogger, type Logger } from '../shared/logger';
-import { registry } from '../shared/metrics';
+import { mountMetrics } from '../shared/metrics';
 import { requestLogPlugin } from '../shared/request-log';
 import type { EventBus } from '../shared/event-bus';
 import { createBus } from '../shared/runtime';
@@ -61,10 +61,7 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
   });
   // This process's own counters (reservations, alerts, outbox lag); the scraper adds up the replicas.
   const unwatch = watchSubgraphFigures(runtime);
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', registry.contentType);
-    res.send(await registry.metrics());
-  });
+  mountMetrics(app, config.metricsToken);
   if (runtime.routes) app.use(runtime.routes);
   app.use('/graphql', express.json({ limit: '5mb' }), expressMiddleware(server, {
     context: async ({ req }) => {

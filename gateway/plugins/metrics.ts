@@ -1,9 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLDataSource } from '@apollo/gateway';
-import type { Express } from 'express';
 import type { Logger } from '../../shared/logger';
-import { registry, requestDuration, subgraphFetchDuration } from '../../shared/metrics';
+import { requestDuration, subgraphFetchDuration } from '../../shared/metrics';
 import { outcomeOf } from '../../shared/request-log';
 import type { GatewayContext } from '../context';
 
@@ -54,9 +53,3 @@ export function timedDataSource(subgraph: string, source: GraphQLDataSource<Gate
 }
 
 /** `GET /metrics`, Prometheus text format. */
-export function mountMetrics(app: Express): void {
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('content-type', registry.contentType);
-    res.send(await registry.metrics());
-  });
-}

@@ -26,6 +26,25 @@ const metrics = async () => (await fetch(system.url.replace('/graphql', '/metric
 const sample = (text: string, name: string) => Number(new RegExp(`^${name.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
 
 describe('GET /metrics', () => {
+  it('answers only a scraper with the bearer token when METRICS_TOKEN is set', async () => {
+    const token = 'metrics-token-0123456789';
+    const config = testConfig({ INTERNAL_SECRET: 'test-internal-secret-0123456789', METRICS_TOKEN: token });
+    const served = await serveSubgraph('catalog', config, createLogger('silent'));
+    try {
+      const scrape = (authorization?: string) => fetch(served.url.replace('/graphql', '/metrics'), { headers: authorization ? { authorization } : {} });
+      const refused = await scrape();
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect((await scrape('Bearer not-the-token-at-all')).status).toBe(401);
+      const answered = await scrape(`Bearer ${token}`);
+      expect(answered.status).toBe(200);
+      expect(await answered.text()).toContain('# TYPE stockgraph_outbox_pending_events ');
+    } finally {
+      await served.stop();
+      await dropTestDatabases(config);
+    }
+  });
+
   it('answers in the Prometheus text format with every metric the operators watch', async () => {
     const response = await fetch(system.url.replace('/graphql', '/metrics'));
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);

@@ -1,5 +1,5 @@
 import { subgraphFetchDuration } from '../../shared/metrics';
-import { codeOf, gql, gqlOk } from '../support/client';
+import { codeOf, gql, gqlOk, wsClient } from '../support/client';
 import { seedShop } from '../support/shop';
 import { startTestSystem, type TestSystem } from '../support/system';
 
@@ -86,5 +86,30 @@ describe('rate limits', () => {
     expect((await gqlOk(system.url, AVAILABILITY)).availability).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, Number(refused.headers.get('retry-after')) * 1000 + 100));
     expect((await send()).status).toBe(200);
+  });
+
+  it('count each operation on a WebSocket against the same allowance as HTTP requests', async () => {
+    const { secret } = (await gqlOk(system.url, 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret } }', {
+      i: { name: 'socket storefront', scopes: ['availability:read'], limits: { rateLimit: 3, rateWindowSeconds: 60 } },
+    })).createApiKey;
+    expect((await gql(system.url, AVAILABILITY, {}, secret)).status).toBe(200);
+    const client = wsClient(system.url, secret);
+    try {
+      // Answers an operation sent on the socket with 'ok' or its error code.
+      const overSocket = (query: string) => new Promise<string>((resolve) => {
+        client.subscribe({ query }, {
+          next: (result) => resolve(result.errors ? String(result.errors[0].extensions?.code) : 'ok'),
+          error: (error) => resolve(Array.isArray(error) ? String(error[0].extensions?.code) : String(error)),
+          complete: () => undefined,
+        });
+      });
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await overSocket(AVAILABILITY));
+      expect(answers).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+      // A subscription is an operation too, and the socket stays open for when the window passes.
+      expect(await overSocket('subscription { availabilityChanged(channel: "web", skus: ["A"]) { available } }')).toBe('RATE_LIMITED');
+    } finally {
+      await client.dispose();
+    }
   });
 });
