@@ -9,4 +9,6 @@ export interface GatewayContext {
   policy?: KeyPolicy;
   /** A query the gateway runs itself to resolve a subscription event: the client's limits were checked when it subscribed. */
   internal?: boolean;
+  /** Aborted when the query's time is up: no further subgraph fetch of its plan is sent. */
+  cancelled?: AbortSignal;
 }

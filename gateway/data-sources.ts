@@ -5,6 +5,7 @@ import type { Config, SubgraphName } from '../shared/config';
 import type { Logger } from '../shared/logger';
 import type { SubgraphRuntime } from '../shared/subgraph';
 import type { GatewayContext } from './context';
+import { cancellable } from './plugins/execution-timeout';
 import { timedDataSource } from './plugins/metrics';
 
 const DOCUMENT_CACHE_SIZE = 2000;
@@ -82,6 +83,6 @@ export function subgraphServices(options: {
       if (!target) throw new Error(`No URL for subgraph ${name} (set ${name.toUpperCase()}_URL)`);
       source = new SignedRemoteDataSource(target ?? url!, options.config.internalSecret!);
     }
-    return timedDataSource(name, source, options.logger);
+    return timedDataSource(name, cancellable(source), options.logger);
   };
 }

@@ -1,6 +1,6 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import { loadConfig } from '../../shared/config';
-import { withExecutionTimeout } from './execution-timeout';
+import { cancellable, withExecutionTimeout } from './execution-timeout';
 
 /** A gateway whose executor answers after `ms`, standing in for a slow subgraph. */
 function slowGateway(ms: number) {
@@ -30,5 +30,22 @@ describe('the execution time-out', () => {
   it('uses a key\'s own time-out', async () => {
     const result = await run(slowGateway(100), { identity: null, requestId: 'r', policy: { limits: { timeoutMs: 500 }, registeredOperationsOnly: false } });
     expect(result).toEqual({ data: { ok: true } });
+  });
+
+  it('sends no further subgraph fetch of a query whose time is up', async () => {
+    const context: Record<string, unknown> = { identity: null, requestId: 'r' };
+    let fetches = 0;
+    const subgraph = cancellable({ process: async () => { fetches++; return { data: { ok: true } }; } });
+    const fetch = () => subgraph.process({ context, request: {} } as never);
+    // A plan of two fetches, the second due after the query's 50 ms are up.
+    const gateway = { load: async () => ({ schema: null, executor: async () => {
+      await fetch();
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return fetch();
+    } }), stop: async () => undefined } as unknown as ApolloGateway;
+    expect((await run(gateway, context)).errors?.[0].extensions?.code).toBe('TIMEOUT');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(fetches).toBe(1);
+    expect((await fetch()).errors?.[0].extensions?.code).toBe('TIMEOUT');
   });
 });
