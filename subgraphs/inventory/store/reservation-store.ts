@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { insertRows, placeholders, type Database } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
+import { newId } from '../../../shared/ids';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
@@ -178,7 +179,7 @@ export class ReservationStore {
         countHeld(fences, part.sku, input.channel, part.quantity);
       }
       const reservation: Reservation = {
-        id: crypto.randomUUID(), channel: input.channel, status: 'ACTIVE', expiresAt: new Date(now.getTime() + request.ttlSeconds * 1000), lines: input.lines,
+        id: newId(), channel: input.channel, status: 'ACTIVE', expiresAt: new Date(now.getTime() + request.ttlSeconds * 1000), lines: input.lines,
       };
       keyed.set(key, { id: reservation.id, hash: request.hash });
       accepted.push({ request, reservation, allocations });

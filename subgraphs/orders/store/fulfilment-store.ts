@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { insertIgnore, type Database } from '../../../shared/database';
 import { badInput, idempotencyConflict, notFound } from '../../../shared/errors';
+import { newId } from '../../../shared/ids';
 import type { Logger } from '../../../shared/logger';
 import { enqueue, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
@@ -81,7 +82,7 @@ export class Fulfilment {
       if (await this.seen(em, 'shipment', input.orderId, input.idempotencyKey, hash)) return;
       const lines = await this.resolve(order, input.lines);
       const plan = unwrap(planShipment(order.status, order.lines, await this.orders.allocations(order.id, em), input.location, lines));
-      const id = crypto.randomUUID();
+      const id = newId();
       const now = new Date().toISOString();
       await em.query('INSERT INTO shipment (id, order_id, location_code, tracking_number, idempotency_key, payload_hash, shipped_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         id, order.id, input.location, input.trackingNumber ?? null, input.idempotencyKey ?? null, hash, now,
@@ -111,7 +112,7 @@ export class Fulfilment {
       const order = await this.lock(em, input.orderId);
       if (await this.seen(em, 'order_return', input.orderId, input.idempotencyKey, hash)) return;
       const plan = unwrap(planReturn(order.lines, input.lines));
-      const id = crypto.randomUUID();
+      const id = newId();
       const now = new Date().toISOString();
       await em.query('INSERT INTO order_return (id, order_id, location_code, idempotency_key, payload_hash, received_at) VALUES (?, ?, ?, ?, ?, ?)', [
         id, order.id, input.location, input.idempotencyKey ?? null, hash, now,

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Database } from '../../../shared/database';
 import { badInput, idempotencyConflict } from '../../../shared/errors';
+import { newId } from '../../../shared/ids';
 import type { Logger } from '../../../shared/logger';
 import { enqueue, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
@@ -46,7 +47,7 @@ export class OrderIntake {
     const hash = payloadHash(input);
     const existing = await this.orders.byExternalId(input.channel, input.externalId);
     if (existing) return this.replay(existing, hash);
-    const id = crypto.randomUUID();
+    const id = newId();
     const order = await this.validate(input);
     try {
       await this.db.transaction(async (em) => {
