@@ -10,8 +10,22 @@ const inside = new AsyncLocalStorage<readonly DrainRun[]>();
 /** Drain run → the drain runs something inside it waits for, with how many waiters. */
 const waits = new Map<DrainRun, Map<DrainRun, number>>();
 
-export function runDrain<T>(run: DrainRun, work: () => Promise<T>): Promise<T> {
-  return inside.run([...(inside.getStore() ?? []), run], work);
+/** Drain runs under way in this process. */
+let running = 0;
+
+/**
+ * Runs `work` as the drain `run`, inside the drains the caller is in. While an
+ * AsyncLocalStorage is enabled, Node 20 runs promise hooks on every promise in the process,
+ * which made a storefront query through the gateway 10 to 15% slower, so the storage is
+ * switched off whenever no drain is running (the next `run` switches it on again).
+ */
+export async function runDrain<T>(run: DrainRun, work: () => Promise<T>): Promise<T> {
+  running++;
+  try {
+    return await inside.run([...(inside.getStore() ?? []), run], work);
+  } finally {
+    if (--running === 0) inside.disable();
+  }
 }
 
 function reaches(from: DrainRun, targets: ReadonlySet<DrainRun>, seen = new Set<DrainRun>()): boolean {
