@@ -45,22 +45,26 @@ export class SkuResolver {
       .map((listing) => ({ ...listing, channel: { code: listing.channel }, sku: { code: listing.sku } as Sku }));
   }
 
+  // Synchronous when the SKU was loaded already (by the query or by __resolveReference), so a
+  // page of entities resolves without a promise per field.
   @FieldResolver(() => String)
-  async title(@Root() sku: Sku, @Ctx() ctx: CatalogContext): Promise<string> {
-    return sku.title ?? (await ctx.skuLoader.load(sku.code))?.title ?? sku.code;
+  title(@Root() sku: Sku, @Ctx() ctx: CatalogContext): string | Promise<string> {
+    return sku.title ?? ctx.skuLoader.load(sku.code).then((found) => found?.title ?? sku.code);
   }
 
   @FieldResolver(() => Boolean)
-  async retired(@Root() sku: Sku, @Ctx() ctx: CatalogContext): Promise<boolean> {
-    return sku.retired ?? (await ctx.skuLoader.load(sku.code))?.retired ?? false;
+  retired(@Root() sku: Sku, @Ctx() ctx: CatalogContext): boolean | Promise<boolean> {
+    return sku.retired ?? ctx.skuLoader.load(sku.code).then((found) => found?.retired ?? false);
   }
 }
 
 /**
- * Another subgraph's SKU reference resolves here. A code the catalog does not know (possible
- * only for data older than the catalog's copy) still resolves, titled by its code, so a
- * missing title never nulls the whole response.
+ * Another subgraph's SKU reference resolves here, loaded in one batch with the other references
+ * of the request. A code the catalog does not know (possible only for data older than the
+ * catalog's copy) still resolves, titled by its code, so a missing title never nulls the whole
+ * response.
  */
 export const skuReference = {
-  __resolveReference: (reference: { code: string }) => ({ code: reference.code }),
+  __resolveReference: async (reference: { code: string }, ctx: CatalogContext): Promise<Sku> =>
+    (await ctx.skuLoader.load(reference.code)) ?? { code: reference.code, title: reference.code, retired: false },
 };
