@@ -159,32 +159,28 @@ export const placeholders = (values: readonly unknown[]) => values.map(() => '?'
 
 /**
  * Inserts many rows inside the caller's transaction, `rowsPerStatement` to a statement (500 by
- * default keeps the bound values far under either engine's limit).
+ * default keeps the bound values far under either engine's limit); `suffix` ends each statement
+ * (an ON CONFLICT clause, say).
  */
-export async function insertRows(em: EntityManager, table: string, columns: readonly string[], rows: readonly unknown[][], rowsPerStatement = 500): Promise<void> {
+export async function insertRows(
+  em: EntityManager, table: string, columns: readonly string[], rows: readonly unknown[][], options: { rowsPerStatement?: number; suffix?: string } = {},
+): Promise<void> {
+  const { rowsPerStatement = 500, suffix = '' } = options;
   const tuple = `(${placeholders(columns)})`;
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
-    await em.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
+    await em.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}${suffix && ` ${suffix}`}`, chunk.flat());
   }
 }
 
-/**
- * Inserts many rows, or where a row with the same key exists, sets its `updateColumns` to the
- * new values; `insertRows`'s statement size.
- */
+/** Inserts many rows, or where a row with the same key exists, sets its `updateColumns` to the new values. */
 export async function upsertRows(
   em: EntityManager, dialect: Dialect, table: string, keyColumns: readonly string[], updateColumns: readonly string[], rows: readonly unknown[][],
 ): Promise<void> {
-  const columns = [...keyColumns, ...updateColumns];
-  const onConflict = dialect === 'mysql'
+  const suffix = dialect === 'mysql'
     ? `ON DUPLICATE KEY UPDATE ${updateColumns.map((column) => `${column} = VALUES(${column})`).join(', ')}`
     : `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updateColumns.map((column) => `${column} = excluded.${column}`).join(', ')}`;
-  const tuple = `(${placeholders(columns)})`;
-  for (let start = 0; start < rows.length; start += 500) {
-    const chunk = rows.slice(start, start + 500);
-    await em.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')} ${onConflict}`, chunk.flat());
-  }
+  await insertRows(em, table, [...keyColumns, ...updateColumns], rows, { suffix });
 }
 
 /** Inserts a row unless its primary key exists, in either dialect. */

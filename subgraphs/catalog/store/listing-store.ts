@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, type Database } from '../../../shared/database';
+import { insertRows, placeholders, type Database } from '../../../shared/database';
 import { badInput } from '../../../shared/errors';
 import { enqueue, enqueueMany, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
@@ -138,13 +138,8 @@ export class ListingStore {
     const now = new Date().toISOString();
     const isExisting = new Set(existing.map((listing) => `${listing.channel}|${listing.externalId}`));
     const fresh = listings.filter((listing) => !isExisting.has(`${listing.channel}|${listing.externalId}`));
-    for (let i = 0; i < fresh.length; i += IMPORT_CHUNK) {
-      const chunk = fresh.slice(i, i + IMPORT_CHUNK);
-      await em.query(
-        `INSERT INTO listing (channel_code, external_id, sku_code, units_per_listing, updated_at) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flatMap((listing) => [listing.channel, listing.externalId, listing.sku, listing.unitsPerListing, now]),
-      );
-    }
+    await insertRows(em, 'listing', ['channel_code', 'external_id', 'sku_code', 'units_per_listing', 'updated_at'],
+      fresh.map((listing) => [listing.channel, listing.externalId, listing.sku, listing.unitsPerListing, now]), { rowsPerStatement: IMPORT_CHUNK });
     for (const listing of existing) {
       await em.query('UPDATE listing SET units_per_listing = ?, updated_at = ? WHERE channel_code = ? AND external_id = ?', [
         listing.unitsPerListing, now, listing.channel, listing.externalId,
