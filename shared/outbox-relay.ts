@@ -136,13 +136,22 @@ export class OutboxRelay {
     await this.db.transaction(async (em) => {
       const fresh = await em.query(`SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`);
       if (fresh.length === 0) return;
-      const [{ last }] = await em.query('SELECT COALESCE(MAX(seq), 0) AS last FROM outbox');
-      const pruned = await em.query("SELECT pruned_through FROM outbox_state WHERE name = 'relay'");
-      let next = Math.max(Number(last), Number(pruned[0]?.pruned_through ?? 0));
-      const cases = fresh.map(() => 'WHEN ? THEN ?').join(' ');
+      const [{ last, pruned }] = await em.query(
+        "SELECT COALESCE(MAX(seq), 0) AS last, (SELECT pruned_through FROM outbox_state WHERE name = 'relay') AS pruned FROM outbox",
+      );
+      const first = Math.max(Number(last), Number(pruned ?? 0)) + 1;
+      // Ids in order, numbered from `first`: each run of consecutive ids (usually all of them)
+      // is one range whose sequence is its id plus a constant.
       const ids = fresh.map((row: { id: number }) => Number(row.id));
-      await em.query(`UPDATE outbox SET seq = CASE id ${cases} END WHERE id IN (${placeholders(ids)})`, [
-        ...ids.flatMap((id: number) => [id, ++next]),
+      const runs: { from: number; to: number; offset: number }[] = [];
+      ids.forEach((id: number, index: number) => {
+        const run = runs[runs.length - 1];
+        if (run && id === run.to + 1) run.to = id;
+        else runs.push({ from: id, to: id, offset: first + index - id });
+      });
+      const cases = runs.map(() => 'WHEN id BETWEEN ? AND ? THEN id + ?').join(' ');
+      await em.query(`UPDATE outbox SET seq = CASE ${cases} END WHERE id IN (${placeholders(ids)})`, [
+        ...runs.flatMap((run) => [run.from, run.to, run.offset]),
         ...ids,
       ]);
     });

@@ -80,8 +80,15 @@ export async function enqueue(em: EntityManager, topic: string, key: string, pay
   ]);
 }
 
+/** An event to write to the outbox: its topic, the aggregate it is about, and its payload. */
+export interface OutboxEvent {
+  topic: string;
+  key: string;
+  payload: unknown;
+}
+
 /** Writes many events in the caller's transaction, a few hundred rows per statement. */
-export async function enqueueMany(em: EntityManager, events: { topic: string; key: string; payload: unknown }[]): Promise<void> {
+export async function enqueueMany(em: EntityManager, events: OutboxEvent[]): Promise<void> {
   const at = new Date().toISOString();
   await insertRows(em, 'outbox', ['topic', 'aggregate_key', 'payload', 'created_at'], events.map((event) => [event.topic, event.key, JSON.stringify(event.payload), at]));
 }

@@ -1,5 +1,6 @@
-import type { Database } from '../../shared/database';
+import { insertRows, type Database } from '../../shared/database';
 import { badInput } from '../../shared/errors';
+import { GroupCommit } from '../../shared/group-commit';
 
 /** One mutation as the audit log keeps it: who, what, when and how it ended; never its arguments. */
 export interface AuditEntry {
@@ -33,17 +34,26 @@ function toEntry(row: Record<string, any>): AuditEntry {
   };
 }
 
-export class AuditStore {
-  constructor(private readonly db: Database) {}
+const COLUMNS = ['key_id', 'key_name', 'operation_name', 'fields', 'variables_digest', 'outcome', 'error_codes', 'request_id', 'at'];
 
-  async record(entry: Omit<AuditEntry, 'id'>): Promise<void> {
-    await this.db.transaction((em) =>
-      em.query('INSERT INTO audit_log (key_id, key_name, operation_name, fields, variables_digest, outcome, error_codes, request_id, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+export class AuditStore {
+  /** Entries recorded while a write runs go together in the next one: one transaction for many mutations. */
+  private readonly writes: GroupCommit<Omit<AuditEntry, 'id'>, undefined>;
+
+  constructor(private readonly db: Database) {
+    this.writes = new GroupCommit(async (entries) => {
+      await this.db.transaction((em) => insertRows(em, 'audit_log', COLUMNS, entries.map((entry) => [
         entry.keyId, entry.keyName.slice(0, 200), entry.operationName?.slice(0, 200) ?? null, entry.fields.join(',').slice(0, 1000),
         entry.variablesDigest, entry.outcome, entry.errorCodes.length ? entry.errorCodes.join(',').slice(0, 500) : null,
         entry.requestId.slice(0, 100), entry.at.toISOString(),
-      ]),
-    );
+      ])));
+      return entries.map(() => ({ ok: true as const, value: undefined }));
+    }, { concurrency: 1, maxGroup: 500 });
+  }
+
+  /** Resolves once the entry is stored, in order with the entries recorded before it. */
+  async record(entry: Omit<AuditEntry, 'id'>): Promise<void> {
+    await this.writes.submit(entry);
   }
 
   /** Newest first. */

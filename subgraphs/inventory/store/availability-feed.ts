@@ -3,10 +3,10 @@ import { placeholders, upsertRows, type Dialect } from '../../../shared/database
 import { enqueueMany } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
-import { loadChannelRules, loadCompositions } from './catalog-copy';
+import { loadChannelRules, loadCompositions, type Compositions } from './catalog-copy';
 import type { ChannelRule } from '../domain/availability';
 import { fencedFrom, loadRingFences, type RingFences } from './ring-fence';
-import { publishStockChanges } from './stock-feed';
+import { stockChangeEvents } from './stock-feed';
 import { loadStock, type StockMap } from './stock-store';
 
 /** One change on the stream; its cursor is the outbox publication sequence, known once published. */
@@ -27,6 +27,8 @@ export interface KnownState {
   stock: StockMap;
   fences: RingFences;
   rules: Map<string, ChannelRule>;
+  /** The bundle structure around the SKUs `of` (their components and the bundles made of them), if read. */
+  compositions?: { of: ReadonlySet<string>; value: Compositions };
 }
 
 /**
@@ -40,7 +42,8 @@ export async function publishAvailability(
   em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[], known?: KnownState,
 ): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
   if (skus.length === 0) return [];
-  const compositions = await loadCompositions(em, skus);
+  const loaded = known?.compositions;
+  const compositions = loaded && skus.every((sku) => loaded.of.has(sku)) ? loaded.value : await loadCompositions(em, skus);
   const targets = new Set(skus);
   for (const sku of skus) for (const bundle of compositions.bundlesOf.get(sku) ?? []) targets.add(bundle);
   const simple = new Set<string>();
@@ -50,7 +53,7 @@ export async function publishAvailability(
     else simple.add(sku);
   }
   // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
-  if (!channels) await publishStockChanges(em, dialect, [...simple]);
+  const stockEvents = channels ? [] : await stockChangeEvents(em, dialect, [...simple]);
   const { stock, fences, rules } = await current(em, dialect, [...simple], channels, known);
   const targetList = [...targets].sort();
   const previous = await em.query(
@@ -69,7 +72,10 @@ export async function publishAvailability(
     }
   }
   await upsertRows(em, dialect, 'availability_state', ['channel_code', 'sku_code'], ['available'], changes.map((change) => [change.channel, change.sku, change.available]));
-  await enqueueMany(em, changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })));
+  await enqueueMany(em, [
+    ...stockEvents,
+    ...changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })),
+  ]);
   return changes;
 }
 

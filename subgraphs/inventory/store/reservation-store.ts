@@ -92,8 +92,10 @@ export class ReservationStore {
     try {
       const result = await this.groups.submit({ input, ttlSeconds, hash });
       if ('stored' in result) return await this.replay(result.stored, hash);
-      // Answered once its change is published; the next group is already being decided meanwhile.
-      await this.relay.flush();
+      // Answered once it commits: the hold and the new availability are durable and readable, and
+      // their events leave the outbox now, without the checkout waiting for what other subgraphs
+      // do with them (embedded, publishing runs their consumers; scaled out it never waited).
+      void this.relay.flush();
       return result.held;
     } catch (error) {
       // Two requests with one key raced in different groups or processes; the loser answers with
@@ -188,7 +190,7 @@ export class ReservationStore {
     if (accepted.length) {
       await this.write(em, read, accepted, now);
       await publishAvailability(em, dialect, unique(accepted.flatMap((hold) => hold.allocations.map((part) => part.sku))), undefined, {
-        covers: new Set(skus), stock: read.stock, fences, rules,
+        covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(requested), value: compositions },
       });
     }
     return outcomes as Outcome<HoldResult>[];

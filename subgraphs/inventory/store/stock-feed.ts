@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { placeholders, upsertRows, type Dialect, type Queryable } from '../../../shared/database';
-import { enqueueMany } from '../../../shared/outbox';
+import type { OutboxEvent } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 
 /** What one location can sell of one SKU now, and what it expects: routing's view of stock. */
@@ -71,16 +71,17 @@ export async function stockFigures(q: Queryable, skus: readonly string[]): Promi
 }
 
 /**
- * Inside a transaction that may have moved stock of the given SKUs: tells routing
- * (`inventory.stock-changed`) of every location whose sellable or incoming units differ from
- * what it was last told. Called wherever availability is published, so no stock change is missed.
+ * Inside a transaction that may have moved stock of the given SKUs: finds every location whose
+ * sellable or incoming units differ from what routing was last told, records them as told, and
+ * returns the `inventory.stock-changed` events the caller writes to the outbox in the same
+ * transaction. Called wherever availability is published, so no stock change is missed.
  */
-export async function publishStockChanges(em: EntityManager, dialect: Dialect, skus: readonly string[]): Promise<void> {
+export async function stockChangeEvents(em: EntityManager, dialect: Dialect, skus: readonly string[]): Promise<OutboxEvent[]> {
   const changed = (await readFeed(em, skus)).filter((row) => !row.told
     || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
-  if (changed.length === 0) return;
+  if (changed.length === 0) return [];
   const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));
   await upsertRows(em, dialect, 'stock_feed_state', ['sku_code', 'location_code'], ['sellable', 'incoming', 'version'],
     changed.map((row) => [row.sku, row.location, row.sellable, row.incoming, row.version]));
-  await enqueueMany(em, changed.map((row) => ({ topic: TOPICS.stockChanged, key: `stock:${row.sku}:${row.location}`, payload: toFigure(row, lots) })));
+  return changed.map((row) => ({ topic: TOPICS.stockChanged, key: `stock:${row.sku}:${row.location}`, payload: toFigure(row, lots) }));
 }

@@ -10,7 +10,7 @@ import { promiseWindow } from '../domain/shipping-promise';
 import { channelLocations, locationCountries } from './network-copy';
 import { backordersOf, insertOrder, lockOrder, olderBackorders, updateOrder, type AcceptedOrder, type RoutingOrder } from './order-copy';
 import { loadRouting } from './rules-store';
-import { applyStockFigure, loadStockCopy, type StockFigure } from './stock-copy';
+import { applyStockFigures, loadStockCopy, type StockFigure } from './stock-copy';
 
 /** Decisions inventory may refuse in a row (stock moving under them) before the order waits as a backorder. */
 export const MAX_REFUSALS = 10;
@@ -81,9 +81,7 @@ export class OrderRouter {
   }
 
   async refused(em: EntityManager, refusal: CommitRefused, now: Date): Promise<boolean> {
-    for (const figure of [...refusal.stock].sort((a, b) => `${a.sku}|${a.location}`.localeCompare(`${b.sku}|${b.location}`))) {
-      await applyStockFigure(em, this.db.dialect, figure);
-    }
+    await applyStockFigures(em, this.db.dialect, refusal.stock);
     const order = await lockOrder(em, this.db.dialect, refusal.orderId);
     if (!order || order.state !== 'DECIDING' || order.sequence !== refusal.sequence) return false;
     order.refusals += 1;
@@ -102,8 +100,7 @@ export class OrderRouter {
    * thousand SKUs), so the backorders are looked up once for all of them.
    */
   async stockChanged(em: EntityManager, figures: StockFigure[], now: Date): Promise<boolean> {
-    const arrived: StockFigure[] = [];
-    for (const figure of figures) if (await applyStockFigure(em, this.db.dialect, figure)) arrived.push(figure);
+    const arrived = await applyStockFigures(em, this.db.dialect, figures);
     if (arrived.length === 0) return false;
     const waiting = await backordersOf(em, [...new Set(arrived.map((figure) => figure.sku))]);
     const claims = new Map<string, number>();

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { insertRows, placeholders, type Dialect, type Queryable } from '../../../shared/database';
 import type { IncomingLot } from '../domain/location-profile';
 
 /** What inventory said one location can sell of one SKU (`inventory.stock-changed`). */
@@ -17,23 +17,41 @@ export interface LocationStock {
 }
 
 /**
- * Applies a figure unless a newer one is already kept: events of one SKU and location may
+ * Applies figures unless a newer one is already kept: events of one SKU and location may
  * arrive out of order or twice, and the version (inventory's ledger position) says which is
- * current. Returns whether the sellable quantity went up, which may let backorders ship.
+ * current. Reads what is kept in one statement (locking those rows on MySQL, in key order),
+ * applies the figures in the order given, and writes the result in one statement whose guard
+ * keeps a newer figure another transaction wrote in between. Returns the figures that raised
+ * the sellable quantity, which may let backorders ship.
  */
-export async function applyStockFigure(em: EntityManager, dialect: Dialect, figure: StockFigure): Promise<boolean> {
-  const [kept] = await em.query(`SELECT sellable, version FROM stock_copy WHERE sku_code = ? AND location_code = ?${dialect === 'mysql' ? ' FOR UPDATE' : ''}`, [figure.sku, figure.location]);
-  if (kept && Number(kept.version) > figure.version) return false;
-  // One statement either way; the guard keeps a newer figure that another transaction wrote in between.
-  const upsert = dialect === 'mysql'
-    ? `INSERT INTO stock_copy (sku_code, location_code, sellable, incoming, version) VALUES (?, ?, ?, ?, ?)
-       ON DUPLICATE KEY UPDATE sellable = IF(VALUES(version) >= version, VALUES(sellable), sellable),
+export async function applyStockFigures(em: EntityManager, dialect: Dialect, figures: readonly StockFigure[]): Promise<StockFigure[]> {
+  if (figures.length === 0) return [];
+  const skus = [...new Set(figures.map((figure) => figure.sku))].sort();
+  const rows = await em.query(
+    `SELECT sku_code, location_code, sellable, version FROM stock_copy WHERE sku_code IN (${placeholders(skus)}) ORDER BY sku_code, location_code${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+    skus,
+  );
+  const kept = new Map<string, { sellable: number; version: number }>(
+    rows.map((row: Record<string, unknown>) => [`${row.sku_code}|${row.location_code}`, { sellable: Number(row.sellable), version: Number(row.version) }]),
+  );
+  const raised: StockFigure[] = [];
+  const latest = new Map<string, StockFigure>();
+  for (const figure of figures) {
+    const key = `${figure.sku}|${figure.location}`;
+    const before = kept.get(key);
+    if (before && before.version > figure.version) continue;
+    if (figure.sellable > (before?.sellable ?? 0)) raised.push(figure);
+    kept.set(key, { sellable: figure.sellable, version: figure.version });
+    latest.set(key, figure);
+  }
+  const suffix = dialect === 'mysql'
+    ? `ON DUPLICATE KEY UPDATE sellable = IF(VALUES(version) >= version, VALUES(sellable), sellable),
          incoming = IF(VALUES(version) >= version, VALUES(incoming), incoming), version = GREATEST(version, VALUES(version))`
-    : `INSERT INTO stock_copy (sku_code, location_code, sellable, incoming, version) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (sku_code, location_code) DO UPDATE SET sellable = excluded.sellable, incoming = excluded.incoming, version = excluded.version
+    : `ON CONFLICT (sku_code, location_code) DO UPDATE SET sellable = excluded.sellable, incoming = excluded.incoming, version = excluded.version
        WHERE excluded.version >= stock_copy.version`;
-  await em.query(upsert, [figure.sku, figure.location, figure.sellable, JSON.stringify(figure.incoming), figure.version]);
-  return figure.sellable > Number(kept?.sellable ?? 0);
+  await insertRows(em, 'stock_copy', ['sku_code', 'location_code', 'sellable', 'incoming', 'version'],
+    [...latest.values()].map((figure) => [figure.sku, figure.location, figure.sellable, JSON.stringify(figure.incoming), figure.version]), { suffix });
+  return raised;
 }
 
 /** Per location, the sellable units and incoming lots of the given SKUs. */
