@@ -56,9 +56,11 @@ export async function publishAvailability(
   const stockEvents = channels ? [] : await stockChangeEvents(em, dialect, [...simple]);
   const { stock, fences, rules } = await current(em, dialect, [...simple], channels, known);
   const targetList = [...targets].sort();
-  const previous = await em.query(
-    `SELECT channel_code, sku_code, available FROM availability_state WHERE sku_code IN (${placeholders(targetList)})`,
-    targetList,
+  // Keyed (channel, SKU): naming the channels lets both engines look the rows up by key instead of scanning.
+  const channelCodes = [...rules.keys()];
+  const previous = channelCodes.length === 0 ? [] : await em.query(
+    `SELECT channel_code, sku_code, available FROM availability_state WHERE channel_code IN (${placeholders(channelCodes)}) AND sku_code IN (${placeholders(targetList)})`,
+    [...channelCodes, ...targetList],
   );
   const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
   const changes: Omit<AvailabilityChange, 'cursor'>[] = [];
