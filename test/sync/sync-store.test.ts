@@ -14,7 +14,7 @@ let queue: PushQueue;
 const settings = withDefaults({ channel: 'amazon', kind: 'AMAZON', baseUrl: 'http://127.0.0.1:1', credentials: { accessToken: 'x' }, amazon: { sellerId: 'S' }, retry: { baseMs: 10_000, maxMs: 60_000, maxAttempts: 3 } });
 const now = () => new Date().toISOString();
 const available = (seq: number, value: number, sku = 'A') =>
-  db.transaction((em) => applyAvailability(em, db.dialect, { channel: 'amazon', sku, available: value }, seq, now()));
+  db.transaction(async (em) => (await applyAvailability(em, db.dialect, [{ channel: 'amazon', sku, available: value, seq }], now())).size > 0);
 
 beforeAll(async () => {
   db = await openDatabase(config, { name: 'sync', entities: [], migrations: syncMigrations });
@@ -32,6 +32,14 @@ describe('the sync store', () => {
     const due = await queue.due('amazon', Date.now(), 10);
     expect(due).toHaveLength(1);
     expect(due[0]).toMatchObject({ externalId: 'L-A', available: 50, state: 'PENDING' });
+  });
+
+  it('applies a run of changes as one: the newest of each SKU wins, whatever the order they arrive in', async () => {
+    const run = [{ seq: 31, available: 69 }, { seq: 29, available: 71 }, { seq: 30, available: 70 }];
+    const moved = await db.transaction((em) => applyAvailability(em, db.dialect, run.map((change) => ({ channel: 'amazon', sku: 'C', ...change })), now()));
+    expect([...moved]).toEqual(['amazon']);
+    const [row] = await db.query("SELECT available, seq FROM channel_availability WHERE channel_code = 'amazon' AND sku_code = 'C'");
+    expect({ available: Number(row.available), seq: Number(row.seq) }).toEqual({ available: 69, seq: 31 });
   });
 
   it('ignores an availability older than the one it holds (redelivered out of order)', async () => {

@@ -2,24 +2,36 @@ import type { Database } from '../../../shared/database';
 import type { EventBus } from '../../../shared/event-bus';
 import { handleManyOnce, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
-import { applyAvailability, applyChannel, applyListing } from '../store/listing-copy';
+import type { EntityManager } from 'typeorm';
+import { applyAvailability, applyChannel, applyListing, type AvailabilityChange } from '../store/listing-copy';
 import { publishPauseRequest } from './published';
 
 /**
  * Sync keeps its own copy of listings, channels and availability per channel and SKU. Each
  * availability change marks the listings it moves as due and wakes their channel's worker; the
- * events of a batch apply in one transaction, so a burst of sales is a few writes per batch.
+ * events of a batch apply in one transaction, and availability changes in a row in a few
+ * statements, so a burst of sales is a few writes per batch.
  */
 export async function consumeSyncEvents(bus: EventBus, db: Database, relay: Pick<OutboxRelay, 'flush'>, wake: (channels: Iterable<string>) => void): Promise<void> {
   await bus.consumeBatches('sync', [TOPICS.availabilityChanged, TOPICS.listingUpserted, TOPICS.channelUpserted], async (events) => {
     const due = new Set<string>();
     let published = false;
+    // Availability changes in a row apply together, before the next event of another kind.
+    let run: AvailabilityChange[] = [];
+    const applyRun = async (em: EntityManager) => {
+      if (run.length === 0) return;
+      for (const channel of await applyAvailability(em, db.dialect, run, new Date().toISOString())) due.add(channel);
+      run = [];
+    };
     await handleManyOnce(db, 'sync', events, async (em, event) => {
       const now = new Date().toISOString();
       const payload = event.payload;
       if (event.topic === TOPICS.availabilityChanged) {
-        if (await applyAvailability(em, db.dialect, payload, event.seq ?? 0, now)) due.add(payload.channel);
-      } else if (event.topic === TOPICS.listingUpserted) {
+        run.push({ channel: payload.channel, sku: payload.sku, available: payload.available, seq: event.seq ?? 0 });
+        return;
+      }
+      await applyRun(em);
+      if (event.topic === TOPICS.listingUpserted) {
         await applyListing(em, payload, now);
         due.add(payload.channel);
       } else if (event.topic === TOPICS.channelUpserted) {
@@ -31,7 +43,7 @@ export async function consumeSyncEvents(bus: EventBus, db: Database, relay: Pick
           published = true;
         }
       }
-    });
+    }, applyRun);
     if (published) await relay.flush();
     wake(due);
   });

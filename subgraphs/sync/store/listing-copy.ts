@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { execute, insertIgnore, type Dialect } from '../../../shared/database';
+import { insertRows, placeholders, type Dialect } from '../../../shared/database';
 
 /**
  * Sync's own copies, fed by events: listings (which SKU, how many units each), channels
@@ -10,22 +10,45 @@ import { execute, insertIgnore, type Dialect } from '../../../shared/database';
  */
 const MARK_DUE = `version = version + 1, due_at = CASE WHEN state = 'PARKED' THEN NULL ELSE COALESCE(due_at, ?) END, pending_since = COALESCE(pending_since, ?)`;
 
+export interface AvailabilityChange {
+  channel: string;
+  sku: string;
+  available: number;
+  /** Its publication sequence; 0 when unknown, which always applies. */
+  seq: number;
+}
+
 /**
- * Applies `inventory.availability-changed`; a value older than the one held (redelivered out of
- * order) changes nothing. Returns whether it applied. The common case, a newer value for a known
- * pair, is one conditional UPDATE.
+ * Applies a run of `inventory.availability-changed` events; a value older than the one held
+ * (redelivered out of order) changes nothing. Only the newest change of each channel and SKU
+ * in the run can survive it, so the run costs three statements per channel whatever its
+ * length: read what is held, write the newer values (guarded again, for a consumer in another
+ * process), mark their listings due. Returns the channels with a listing that may have moved.
  */
-export async function applyAvailability(em: EntityManager, dialect: Dialect, change: { channel: string; sku: string; available: number }, seq: number, now: string): Promise<boolean> {
-  let applied = await execute(em, 'UPDATE channel_availability SET available = ?, seq = ? WHERE channel_code = ? AND sku_code = ? AND (seq < ? OR ? = 0)', [
-    change.available, seq, change.channel, change.sku, seq, seq,
-  ]);
-  if (applied === 0) {
-    // Either the pair is new, or what is held is newer: the insert tells which.
-    applied = await execute(em, insertIgnore(dialect, 'channel_availability', ['channel_code', 'sku_code', 'available', 'seq']), [change.channel, change.sku, change.available, seq]);
+export async function applyAvailability(em: EntityManager, dialect: Dialect, changes: readonly AvailabilityChange[], now: string): Promise<Set<string>> {
+  const moved = new Set<string>();
+  const last = new Map<string, AvailabilityChange>();
+  for (const change of changes) {
+    const key = `${change.channel}|${change.sku}`;
+    const kept = last.get(key);
+    if (!kept || change.seq === 0 || (kept.seq !== 0 && change.seq > kept.seq)) last.set(key, change);
   }
-  if (applied === 0) return false;
-  await em.query(`UPDATE listing_sync SET ${MARK_DUE} WHERE channel_code = ? AND sku_code = ?`, [now, now, change.channel, change.sku]);
-  return true;
+  for (const channel of new Set([...last.values()].map((change) => change.channel))) {
+    const latest = [...last.values()].filter((change) => change.channel === channel);
+    const skus = latest.map((change) => change.sku);
+    const rows = await em.query(`SELECT sku_code, seq FROM channel_availability WHERE channel_code = ? AND sku_code IN (${placeholders(skus)})`, [channel, ...skus]);
+    const held = new Map<string, number>(rows.map((row: { sku_code: string; seq: number }) => [row.sku_code, Number(row.seq)]));
+    const newer = latest.filter((change) => !held.has(change.sku) || change.seq === 0 || held.get(change.sku)! < change.seq);
+    if (newer.length === 0) continue;
+    const suffix = dialect === 'mysql'
+      ? 'ON DUPLICATE KEY UPDATE available = IF(VALUES(seq) = 0 OR seq < VALUES(seq), VALUES(available), available), seq = IF(VALUES(seq) = 0 OR seq < VALUES(seq), VALUES(seq), seq)'
+      : 'ON CONFLICT (channel_code, sku_code) DO UPDATE SET available = excluded.available, seq = excluded.seq WHERE excluded.seq = 0 OR channel_availability.seq < excluded.seq';
+    await insertRows(em, 'channel_availability', ['channel_code', 'sku_code', 'available', 'seq'], newer.map((change) => [channel, change.sku, change.available, change.seq]), { suffix });
+    const due = newer.map((change) => change.sku);
+    await em.query(`UPDATE listing_sync SET ${MARK_DUE} WHERE channel_code = ? AND sku_code IN (${placeholders(due)})`, [now, now, channel, ...due]);
+    moved.add(channel);
+  }
+  return moved;
 }
 
 /** Applies `catalog.listing-upserted`: a new listing is due at once; a remapped one is due again. */
