@@ -15,6 +15,8 @@ interface OutboxRow {
 
 const BATCH = 500;
 const LEASE_MS = 10_000;
+/** How long `flushSoon` gathers commits before one drain publishes them all. */
+const FLUSH_SOON_MS = 5;
 
 /**
  * Publishes committed outbox rows. Each row first gets the next publication sequence (`seq`),
@@ -33,6 +35,7 @@ export class OutboxRelay {
   private readonly holder = `${process.pid}-${crypto.randomUUID()}`;
   private leaseRenewedAt = 0;
   private pruner: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Database,
@@ -58,6 +61,19 @@ export class OutboxRelay {
    */
   flush(): Promise<void> {
     return this.tryFlush().catch(() => undefined);
+  }
+
+  /**
+   * Publishes within `FLUSH_SOON_MS`, without waiting: for writers whose callers need not wait
+   * for other subgraphs' consumers. Commits that ask within that time share one drain, so
+   * under load the relay and its consumers write once for many commits instead of once for each.
+   */
+  flushSoon(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.flush();
+    }, FLUSH_SOON_MS);
   }
 
   /**
@@ -180,5 +196,6 @@ export class OutboxRelay {
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     if (this.pruner) clearInterval(this.pruner);
+    if (this.soon) clearTimeout(this.soon);
   }
 }

@@ -93,9 +93,10 @@ export class ReservationStore {
       const result = await this.groups.submit({ input, ttlSeconds, hash });
       if ('stored' in result) return await this.replay(result.stored, hash);
       // Answered once it commits: the hold and the new availability are durable and readable, and
-      // their events leave the outbox now, without the checkout waiting for what other subgraphs
-      // do with them (embedded, publishing runs their consumers; scaled out it never waited).
-      void this.relay.flush();
+      // their events leave the outbox within milliseconds, with those of the holds around it,
+      // without the checkout waiting for what other subgraphs do with them (embedded, publishing
+      // runs their consumers; scaled out it never waited).
+      this.relay.flushSoon();
       return result.held;
     } catch (error) {
       // Two requests with one key raced in different groups or processes; the loser answers with
