@@ -67,8 +67,29 @@ export class AddOutboxSequence1700000001000 implements MigrationInterface {
   }
 }
 
+/**
+ * The relay reads unpublished rows in sequence order. Indexed by (published_at, id), MariaDB
+ * chose to walk the sequence index from the first row ever sequenced, published or not, so every
+ * drain read the whole retained outbox; (published_at, seq) serves the read from its first row.
+ */
+export class IndexUnpublishedBySequence1700000002000 implements MigrationInterface {
+  name = 'IndexUnpublishedBySequence1700000002000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    const table = await runner.getTable('outbox');
+    const old = table?.indices.find((index) => index.columnNames.join(',') === 'published_at,id');
+    if (old) await runner.dropIndex('outbox', old);
+    await runner.createIndex('outbox', new TableIndex({ name: 'IDX_outbox_unpublished', columnNames: ['published_at', 'seq'] }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropIndex('outbox', 'IDX_outbox_unpublished');
+    await runner.createIndex('outbox', new TableIndex({ columnNames: ['published_at', 'id'] }));
+  }
+}
+
 /** The outbox tables, in the order every subgraph database applies them. */
-export const OUTBOX_MIGRATIONS = [CreateOutbox1700000000000, AddOutboxSequence1700000001000];
+export const OUTBOX_MIGRATIONS = [CreateOutbox1700000000000, AddOutboxSequence1700000001000, IndexUnpublishedBySequence1700000002000];
 
 /** Writes an event in the caller's transaction; it leaves only once that transaction commits. */
 export async function enqueue(em: EntityManager, topic: string, key: string, payload: unknown): Promise<void> {

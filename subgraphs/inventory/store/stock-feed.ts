@@ -25,13 +25,16 @@ interface FeedRow {
 /**
  * The stock rows of the given SKUs with their ledger position and what routing was last told,
  * read in one statement so figure and version belong together. Sellable counts every hold as
- * stored (a lapsed hold stops counting when the sweep writes its ledger entry, which moves the version).
+ * stored (a lapsed hold stops counting when the sweep writes its ledger entry, which moves the
+ * version). The version is the last entry of the ledger's (SKU, location, id) index, read
+ * backwards: one entry, where MariaDB answers MAX(id) by reading every entry of the row, and a
+ * hot row has one per hold.
  */
 async function readFeed(q: Queryable, skus: readonly string[]): Promise<FeedRow[]> {
   if (skus.length === 0) return [];
   const rows = await q.query(
     `SELECT s.sku_code, s.location_code, s.on_hand - s.committed - s.reserved - s.damaged - s.quality_control - s.safety_stock AS sellable, s.incoming,
-       (SELECT MAX(l.id) FROM ledger_entry l WHERE l.sku_code = s.sku_code AND l.location_code = s.location_code) AS version,
+       (SELECT l.id FROM ledger_entry l WHERE l.sku_code = s.sku_code AND l.location_code = s.location_code ORDER BY l.id DESC LIMIT 1) AS version,
        f.sellable AS told_sellable, f.incoming AS told_incoming, f.version AS told_version
      FROM stock_level s LEFT JOIN stock_feed_state f ON f.sku_code = s.sku_code AND f.location_code = s.location_code
      WHERE s.sku_code IN (${placeholders(skus)}) ORDER BY s.sku_code, s.location_code`,
