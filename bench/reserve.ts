@@ -2,6 +2,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SqliteDatabase from 'better-sqlite3';
 import { mysqlDatabaseName } from '../shared/database';
+import { newId } from '../shared/ids';
+import { LEDGER_COLUMNS } from '../subgraphs/inventory/store/stock-store';
 import type { InventoryRuntime } from '../subgraphs/inventory';
 import type { TestSystem } from '../test/support/system';
 import { compareLoads } from './load';
@@ -111,6 +113,55 @@ async function mysqlReachable(databaseUrl: string): Promise<string | null> {
   }
 }
 
+/**
+ * The least a hold can cost on SQLite: the rows a grouped hold leaves (its reservation, line,
+ * allocation and ledger entry, and one UPDATE of the stock row per group), written by a bare
+ * loop of prepared statements in transactions of `group` holds, on a connection of its own. No
+ * decision, no idempotency check, no availability or events: how far the raw UPDATE is from
+ * anything that records a hold.
+ */
+function bareRowsSqlite(system: TestSystem, group: number): number {
+  const connection = new SqliteDatabase(path.join(system.config.dataDir, 'inventory.sqlite'));
+  connection.pragma('journal_mode = WAL');
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('busy_timeout = 10000');
+  const insert = (table: string, columns: readonly string[]) => connection.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const take = connection.prepare(`${RAW_HOLD.replace('reserved + 1', 'reserved + ?')}`);
+  const reservation = insert('reservation', ['id', 'channel_code', 'idempotency_key', 'payload_hash', 'status', 'expires_at', 'created_at', 'updated_at']);
+  const reservationLine = insert('reservation_line', ['reservation_id', 'line_no', 'sku_code', 'quantity']);
+  const allocation = insert('reservation_allocation', ['reservation_id', 'sku_code', 'location_code', 'quantity']);
+  const ledger = insert('ledger_entry', LEDGER_COLUMNS);
+  const hash = '0'.repeat(64);
+  const tag = Math.random().toString(36).slice(2, 8);
+  let held = 0;
+  const hold = connection.transaction(() => {
+    const now = new Date();
+    const at = now.toISOString();
+    // Held for 600 s like the engine's: a hold that lapsed here would give the sweeper work in the phases after.
+    const expiresAt = new Date(now.getTime() + 600_000).toISOString();
+    if (take.run(group, HOT_SKU, 'east').changes !== 1) throw new Error('bare rows: the hot SKU ran out');
+    for (let i = 0; i < group; i++) {
+      const id = newId();
+      reservation.run(id, 'web', `bare-${tag}-${held + i}`, hash, 'ACTIVE', expiresAt, at, at);
+      reservationLine.run(id, 0, HOT_SKU, 1);
+      allocation.run(id, HOT_SKU, 'east', 1);
+      ledger.run(HOT_SKU, 'east', 'RESERVE', null, 'reservation', id, at, at, 0, 0, 1, 0, 0, 0, 0, HOT_STOCK, 0, held + i, 0, 0, 0, 0);
+    }
+  });
+  try {
+    const run = (durationMs: number) => {
+      const started = performance.now();
+      const before = held;
+      while (performance.now() - started < durationMs) { hold(); held += group; }
+      return ((held - before) * 1000) / (performance.now() - started);
+    };
+    run(WARMUP_MS);
+    return run(PHASE_MS);
+  } finally {
+    connection.close();
+  }
+}
+
 /** Engine vs raw statement, on one hot SKU and spread over 1,000 SKUs. */
 async function engineVsRaw(system: TestSystem, store: string, callers: number): Promise<SummaryRow[]> {
   const inventory = system.subgraphs.inventory as InventoryRuntime;
@@ -141,6 +192,14 @@ async function engineVsRaw(system: TestSystem, store: string, callers: number): 
         benchmark: `reserve engine, ${store}, ${label}, ${callers} callers`, measured: rate(engine.rate, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
         ratio, target: hot ? '>= 100%' : '—', met: hot ? ratio >= 1 : null,
       });
+      if (hot && !system.config.databaseUrl) {
+        const bare = bareRowsSqlite(system, callers);
+        printed.push([`bare rows of ${callers} holds a transaction`, rate(bare, ''), '', '0', ((4 * callers + 3) / callers).toFixed(1)]);
+        rows.push({
+          benchmark: `rows of a hold alone, SQLite, ${callers} a transaction`, measured: rate(bare, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
+          ratio: bare / direct.rate, target: '—', met: null,
+        });
+      }
     }
   } finally {
     await raw.close();

@@ -131,7 +131,7 @@ export interface LedgerWrite {
   after: StockFigures;
 }
 
-const LEDGER_COLUMNS = [
+export const LEDGER_COLUMNS = [
   'sku_code', 'location_code', 'event_type', 'reason', 'source', 'idempotency_key', 'occurred_at', 'recorded_at',
   ...BUCKETS.map((b) => `d_${COLUMN[b]}`), ...BUCKETS.map((b) => COLUMN[b]),
 ];
