@@ -1,0 +1,63 @@
+import { openDatabase, type Database } from '../../shared/database';
+import type { BusEvent, EventBus } from '../../shared/event-bus';
+import { createLogger } from '../../shared/logger';
+import { enqueue, OUTBOX_MIGRATIONS, OutboxRelay } from '../../shared/outbox';
+import { dropTestDatabases, testConfig } from '../support/config';
+
+/** The outbox relay on SQLite, or on MySQL when TEST_MYSQL_URL is set, publishing to a bus that records what it gets. */
+const config = testConfig();
+let db: Database;
+let relay: OutboxRelay;
+const published: BusEvent[][] = [];
+const bus: EventBus = {
+  publish: async (events) => { published.push(events); },
+  consume: async () => undefined,
+  consumeBatches: async () => undefined,
+  listen: () => () => undefined,
+  close: async () => undefined,
+};
+
+const commit = (key: string) => db.transaction((em) => enqueue(em, 'test.happened', key, { key }));
+const waitFor = async (condition: () => boolean) => {
+  const deadline = Date.now() + 5000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+};
+
+beforeAll(async () => {
+  db = await openDatabase(config, { name: 'relay', entities: [], migrations: OUTBOX_MIGRATIONS });
+  relay = new OutboxRelay(db, bus, 'relay', createLogger('silent'));
+});
+afterAll(async () => {
+  relay.stop();
+  await db.close();
+  await dropTestDatabases(config);
+});
+beforeEach(() => { published.length = 0; });
+
+describe('the outbox relay', () => {
+  it('publishes commits that ask within a few milliseconds of each other in one drain, in commit order', async () => {
+    for (const key of ['a', 'b', 'c']) {
+      await commit(key);
+      relay.flushSoon();
+    }
+    await waitFor(() => published.flat().length === 3);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(published).toHaveLength(1);
+    expect(published[0].map((event) => [event.key, event.seq])).toEqual([['a', 1], ['b', 2], ['c', 3]]);
+  });
+
+  it('numbers rows gaplessly in id order when their ids are not consecutive (inserts rolled back in between)', async () => {
+    const [{ last }] = await db.query('SELECT MAX(id) AS last FROM outbox');
+    const ids = [Number(last) + 1, Number(last) + 2, Number(last) + 5, Number(last) + 9, Number(last) + 10];
+    await db.transaction(async (em) => {
+      for (const id of ids) {
+        await em.query('INSERT INTO outbox (id, topic, aggregate_key, payload, created_at) VALUES (?, ?, ?, ?, ?)', [id, 'test.happened', `id-${id}`, '{}', new Date().toISOString()]);
+      }
+    });
+    await relay.flush();
+    expect(published.flat().map((event) => [event.key, event.seq])).toEqual(ids.map((id, index) => [`id-${id}`, 4 + index]));
+  });
+});
