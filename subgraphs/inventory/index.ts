@@ -21,7 +21,7 @@ import { AvailabilityReader } from './store/availability-reader';
 import { EventRecorder } from './store/event-recorder';
 import { commitmentMigrations } from './store/commitment-migrations';
 import { inventoryMigrations } from './store/migrations';
-import { ReservationStore } from './store/reservation-store';
+import { EXPIRY_BATCH, ReservationStore } from './store/reservation-store';
 import { SetupStore } from './store/setup-store';
 
 export const buildInventorySchema = () =>
@@ -53,12 +53,19 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
   await consumeOrderStockEvents(deps.bus, db, relay);
   relay.start(deps.config.outboxPollMs, deps.config.changeRetentionHours);
   await relay.flush();
-  // Lapsed holds already stop counting when read; the sweeper makes them EXPIRED and tells subscribers.
+  // Lapsed holds already stop counting when read; the sweeper makes them EXPIRED and tells
+  // subscribers. Each pass expires batches until fewer than a full one are due, so a backlog of
+  // abandoned checkouts after a flash sale is cleared at once rather than a batch per interval.
   let sweeping = false;
+  const sweep = async () => {
+    for (;;) {
+      if ((await services.reservations.expireDue()) < EXPIRY_BATCH) return;
+    }
+  };
   const sweeper = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    services.reservations.expireDue()
+    sweep()
       .catch((error) => deps.logger.error('reservation sweep failed', { error: String(error) }))
       .finally(() => { sweeping = false; });
   }, deps.config.reservationSweepMs);

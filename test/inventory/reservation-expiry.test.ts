@@ -9,11 +9,12 @@ beforeAll(async () => {
   const { setup } = inventory.services;
   await setup.upsertLocation({ code: 'east', name: 'East', kind: 'WAREHOUSE', country: 'US' });
   await setup.upsertChannel({ code: 'web', name: 'Web', locations: ['east'] });
-  await inventory.knowSkus(['LAPSE', 'RETAKE', 'LATE']);
+  await inventory.knowSkus(['LAPSE', 'RETAKE', 'LATE', 'CROWD']);
   await inventory.receive([
     { type: 'RECEIPT', sku: 'LAPSE', location: 'east', quantity: 10 },
     { type: 'RECEIPT', sku: 'RETAKE', location: 'east', quantity: 10 },
     { type: 'RECEIPT', sku: 'LATE', location: 'east', quantity: 10 },
+    { type: 'RECEIPT', sku: 'CROWD', location: 'east', quantity: 600 },
   ]);
 });
 afterAll(() => inventory.close());
@@ -89,5 +90,27 @@ describe('a hold that reaches its expiry', () => {
     expect(await storedStatus(hold.id)).toBe('EXPIRED');
     expect(await availability('LATE')).toBe(10);
     expect(await reservedOf(db, 'LATE')).toBe(0);
+  });
+
+  it('a flash sale\'s abandoned checkouts are expired 500 to a transaction, each with its own EXPIRE entry following the one before', async () => {
+    const { reservations, db } = inventory.services;
+    const holds = await Promise.all(Array.from({ length: 600 }, (_, index) =>
+      reservations.reserve({ channel: 'web', idempotencyKey: `crowd-${index}`, lines: [{ sku: 'CROWD', quantity: 1 }], ttlSeconds: 1 })));
+    expect(await availability('CROWD')).toBe(0);
+    await untilLapsed(new Date(Math.max(...holds.map((hold) => hold.expiresAt.getTime()))));
+
+    const statementsBefore = db.queries;
+    expect(await reservations.expireDue()).toBe(500);
+    expect(db.queries - statementsBefore).toBeLessThan(40);
+    expect(await reservations.expireDue()).toBe(100);
+    expect(await reservations.expireDue()).toBe(0);
+
+    expect(await reservedOf(db, 'CROWD')).toBe(0);
+    expect(await availability('CROWD')).toBe(600);
+    const entries = await db.query("SELECT idempotency_key, d_reserved, reserved FROM ledger_entry WHERE sku_code = 'CROWD' AND event_type = 'EXPIRE' ORDER BY id");
+    expect(new Set(entries.map((entry) => entry.idempotency_key))).toEqual(new Set(holds.map((hold) => hold.id)));
+    expect(entries.map((entry) => Number(entry.reserved))).toEqual(entries.map((_, index) => 599 - index));
+    expect(entries.every((entry) => Number(entry.d_reserved) === -1)).toBe(true);
+    expect(await storedViolations(db)).toEqual([]);
   });
 });

@@ -11,7 +11,7 @@ import { EMPTY_STOCK } from '../domain/stock';
 import { publishAvailability } from './availability-feed';
 import { knownSkus, loadChannelRules, loadCompositions } from './catalog-copy';
 import { countHeld, fencedFrom, loadRingFences } from './ring-fence';
-import { loadStock, moveStock, updateStockRow, writeLedger, type LedgerWrite, type StockRead } from './stock-store';
+import { loadStock, updateStockRow, writeLedger, type LedgerWrite, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
 
@@ -53,6 +53,8 @@ type HoldResult = { held: Reservation } | { stored: { id: string; hash: string }
 
 /** Holds at most this many requests in one transaction. */
 const MAX_GROUP = 500;
+/** The sweeper expires at most this many holds in one transaction. */
+export const EXPIRY_BATCH = 500;
 
 /**
  * Holds at checkout, in groups (group commit). Requests that arrive while a hold transaction
@@ -249,40 +251,75 @@ export class ReservationStore {
     if (!found) throw notFound(`No reservation ${id}`, { id });
     if (found.status === 'CONFIRMED') throw badInput(`Reservation ${id} was confirmed by an order; cancel the order instead`, { id });
     if (found.status === 'RELEASED' || found.status === 'EXPIRED') return found;
-    await this.db.transaction((em) => this.end(em, id, 'RELEASED'));
+    await this.db.transaction((em) => this.end(em, [id], 'RELEASED'));
     await this.relay.flush();
     return (await this.get(id))!;
   }
 
-  /** Turns due holds EXPIRED and returns their units; run by the sweeper. Returns how many expired. */
-  async expireDue(now = new Date(), limit = 200): Promise<number> {
+  /**
+   * Turns due holds EXPIRED and returns their units, up to `limit` of them in one transaction;
+   * run by the sweeper until fewer than `limit` are due. Returns how many expired.
+   */
+  async expireDue(now = new Date(), limit = EXPIRY_BATCH): Promise<number> {
     const due = await this.db.query("SELECT id FROM reservation WHERE status = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at LIMIT ?", [now.toISOString(), limit]);
-    for (const row of due) await this.db.transaction((em) => this.end(em, row.id, 'EXPIRED'));
-    if (due.length) await this.relay.flush();
-    return due.length;
+    if (due.length === 0) return 0;
+    const expired = await this.db.transaction((em) => this.end(em, due.map((row: { id: string }) => row.id), 'EXPIRED'));
+    await this.relay.flush();
+    return expired;
   }
 
-  /** Releases or expires one ACTIVE hold: locks its rows, returns its units, records why. */
-  private async end(em: EntityManager, id: string, outcome: 'RELEASED' | 'EXPIRED'): Promise<void> {
+  /**
+   * Releases or expires ACTIVE holds together: locks the stock rows of all their SKUs (in key
+   * order, before the reservations, as every path does), returns their units with one UPDATE per
+   * stock row and one ledger entry per hold and row, records each hold's new status, and
+   * publishes the new availability once. Holds no longer ACTIVE are left alone. Returns how many ended.
+   */
+  private async end(em: EntityManager, ids: readonly string[], outcome: 'RELEASED' | 'EXPIRED'): Promise<number> {
     const dialect = this.db.dialect;
-    const parts = await em.query('SELECT sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id = ? ORDER BY sku_code, location_code', [id]);
-    const skus: string[] = [...new Set(parts.map((part: { sku_code: string }) => part.sku_code))] as string[];
+    const parts: { reservation_id: string; sku_code: string; location_code: string; quantity: number }[] = await em.query(
+      `SELECT reservation_id, sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id IN (${placeholders(ids)}) ORDER BY reservation_id, sku_code, location_code`,
+      [...ids],
+    );
+    const skus = unique(parts.map((part) => part.sku_code));
     const read = await loadStock(em, dialect, skus, { lock: true });
-    const [row] = await em.query(`SELECT status, expires_at FROM reservation WHERE id = ?${dialect === 'mysql' ? ' FOR UPDATE' : ''}`, [id]);
-    if (!row || row.status !== 'ACTIVE') return;
+    const rows: { id: string; status: string; expires_at: string }[] = await em.query(
+      `SELECT id, status, expires_at FROM reservation WHERE id IN (${placeholders(ids)}) ORDER BY id${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+      [...ids],
+    );
     const now = new Date();
-    // A release that arrives after expiry records the truth: the hold had already lapsed.
-    const status = outcome === 'RELEASED' && new Date(row.expires_at) <= now ? 'EXPIRED' : outcome;
-    for (const part of parts) {
-      await moveStock(
-        em,
-        { sku: part.sku_code, location: part.location_code, type: status === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: id, occurredAt: now },
-        raw(read, part.sku_code, part.location_code),
-        { reserved: -Number(part.quantity) },
-      );
+    const ending = new Map<string, ReservationStatus>();
+    for (const row of rows) {
+      if (row.status !== 'ACTIVE') continue;
+      // A release that arrives after expiry records the truth: the hold had already lapsed.
+      ending.set(row.id, outcome === 'RELEASED' && new Date(row.expires_at) <= now ? 'EXPIRED' : outcome);
     }
-    await em.query('UPDATE reservation SET status = ?, updated_at = ? WHERE id = ?', [status, now.toISOString(), id]);
+    if (ending.size === 0) return 0;
+    const returned = new Map<string, { sku: string; location: string; quantity: number }>();
+    const ledger: LedgerWrite[] = [];
+    for (const part of parts) {
+      const status = ending.get(part.reservation_id);
+      if (!status) continue;
+      const quantity = Number(part.quantity);
+      const key = `${part.sku_code}|${part.location_code}`;
+      const total = returned.get(key) ?? { sku: part.sku_code, location: part.location_code, quantity: 0 };
+      total.quantity += quantity;
+      returned.set(key, total);
+      const figures = raw(read, part.sku_code, part.location_code);
+      figures.reserved -= quantity;
+      ledger.push({
+        movement: { sku: part.sku_code, location: part.location_code, type: status === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: part.reservation_id, occurredAt: now },
+        deltas: { reserved: -quantity },
+        after: { ...figures },
+      });
+    }
+    for (const total of returned.values()) await updateStockRow(em, total.sku, total.location, { reserved: -total.quantity });
+    await writeLedger(em, ledger);
+    for (const status of unique([...ending.values()])) {
+      const ended = [...ending].filter(([, to]) => to === status).map(([id]) => id);
+      await em.query(`UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, [status, now.toISOString(), ...ended]);
+    }
     await publishAvailability(em, dialect, skus);
+    return ending.size;
   }
 
   async get(id: string): Promise<Reservation | null> {
