@@ -74,6 +74,8 @@ export class OutboxRelay {
       this.soon = null;
       void this.flush();
     }, FLUSH_SOON_MS);
+    // Like the poll timer, it never keeps a process alive on its own; the poll publishes what it leaves.
+    this.soon.unref();
   }
 
   /**
