@@ -10,8 +10,8 @@ interface Waiting<I, R> {
  * Group commit: items submitted while `concurrency` groups are already running wait, and the next
  * group to start takes every waiting item (at most `maxGroup`). Alone, an item runs as soon as
  * the current turn of the event loop ends; under load the groups grow by themselves, so one
- * transaction serves many callers. `run` answers each
- * item of its group in order; if it throws, every item of the group gets that error.
+ * transaction serves many callers. `run` answers each item of its group in order; if it throws,
+ * every item of the group gets that error.
  */
 export class GroupCommit<I, R> {
   private waiting: Waiting<I, R>[] = [];
