@@ -63,6 +63,22 @@ export async function startInventory(options: { config?: Config; overrides?: Rec
   };
 }
 
+/**
+ * An inventory with warehouses `east` and `west` and the given channels (each selling from its
+ * locations in that order), whose sweeper runs once an hour: no hold is swept during a test.
+ */
+export async function startWithWarehouses(channels: Record<string, string[]>): Promise<InventoryUnderTest> {
+  const inventory = await startInventory({ overrides: { RESERVATION_SWEEP_MS: '3600000' } });
+  const { setup } = inventory.services;
+  await setup.upsertLocation({ code: 'east', name: 'East', kind: 'WAREHOUSE', country: 'US' });
+  await setup.upsertLocation({ code: 'west', name: 'West', kind: 'WAREHOUSE', country: 'US' });
+  for (const [code, locations] of Object.entries(channels)) {
+    await setup.upsertChannel({ code, name: code[0].toUpperCase() + code.slice(1), locations });
+  }
+  return inventory;
+}
+
+
 /** Resolves with what each promise did, keeping the error code of each failure. */
 export async function settle<T>(promises: Promise<T>[]): Promise<{ ok: T[]; failed: string[] }> {
   const results = await Promise.allSettled(promises);

@@ -1,7 +1,7 @@
 import { BUCKETS } from '../../subgraphs/inventory/domain/stock';
 import { readLedger } from '../../subgraphs/inventory/store/stock-store';
 import { reservedOf, storedViolations } from './stock-invariants';
-import { startInventory, type InventoryUnderTest } from './inventory-under-test';
+import { startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
 // Checkouts that arrive while a hold is being written go together in the next transaction. These
 // tests send requests in the same instant, so they are decided together, and check that each one is
@@ -10,12 +10,7 @@ import { startInventory, type InventoryUnderTest } from './inventory-under-test'
 let inventory: InventoryUnderTest;
 
 beforeAll(async () => {
-  inventory = await startInventory({ overrides: { RESERVATION_SWEEP_MS: '3600000' } });
-  const { setup } = inventory.services;
-  await setup.upsertLocation({ code: 'east', name: 'East', kind: 'WAREHOUSE', country: 'US' });
-  await setup.upsertLocation({ code: 'west', name: 'West', kind: 'WAREHOUSE', country: 'US' });
-  await setup.upsertChannel({ code: 'web', name: 'Web', locations: ['east', 'west'] });
-  await setup.upsertChannel({ code: 'amazon', name: 'Amazon', locations: ['west'] });
+  inventory = await startWithWarehouses({ web: ['east', 'west'], amazon: ['west'] });
   await inventory.knowSkus(['LAMP', 'SHADE', 'BULB', 'VASE', { code: 'LAMP-SET', components: [{ sku: 'LAMP', quantity: 1 }, { sku: 'BULB', quantity: 2 }] }]);
   await inventory.receive([
     { type: 'RECEIPT', sku: 'LAMP', location: 'east', quantity: 3 },

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { identityHeaders, type Identity } from '../../shared/auth';
 import { usesMysql } from '../support/config';
 import { reservedOf, storedViolations } from './stock-invariants';
-import { startInventory, type InventoryUnderTest } from './inventory-under-test';
+import { startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
 /**
  * The race again, split across two inventory processes that share one MariaDB/MySQL database:
@@ -83,12 +83,7 @@ describeWithSharedDatabase('holds through two inventory processes sharing one da
 
   beforeAll(async () => {
     // Set up through the services in this process, on the database the replicas will share.
-    inventory = await startInventory({ overrides: { RESERVATION_SWEEP_MS: '3600000' } });
-    const { setup } = inventory.services;
-    await setup.upsertLocation({ code: 'east', name: 'East', kind: 'WAREHOUSE', country: 'US' });
-    await setup.upsertLocation({ code: 'west', name: 'West', kind: 'WAREHOUSE', country: 'US' });
-    await setup.upsertChannel({ code: 'web', name: 'Web', locations: ['east', 'west'] });
-    await setup.upsertChannel({ code: 'amazon', name: 'Amazon', locations: ['west', 'east'] });
+    inventory = await startWithWarehouses({ web: ['east', 'west'], amazon: ['west', 'east'] });
     await inventory.knowSkus(['HOT', 'RARE', 'PLENTY']);
     await inventory.receive([
       { type: 'RECEIPT', sku: 'HOT', location: 'east', quantity: 35 },

@@ -1,15 +1,10 @@
 import { activeAllocations, reservedOf, storedViolations } from './stock-invariants';
-import { settle, startInventory, type InventoryUnderTest } from './inventory-under-test';
+import { settle, startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
 let inventory: InventoryUnderTest;
 
 beforeAll(async () => {
-  inventory = await startInventory({ overrides: { RESERVATION_SWEEP_MS: '3600000' } });
-  const { setup } = inventory.services;
-  await setup.upsertLocation({ code: 'east', name: 'East', kind: 'WAREHOUSE', country: 'US' });
-  await setup.upsertLocation({ code: 'west', name: 'West', kind: 'WAREHOUSE', country: 'US' });
-  await setup.upsertChannel({ code: 'web', name: 'Web', locations: ['east', 'west'] });
-  await setup.upsertChannel({ code: 'amazon', name: 'Amazon', locations: ['west', 'east'] });
+  inventory = await startWithWarehouses({ web: ['east', 'west'], amazon: ['west', 'east'] });
   await inventory.knowSkus(['HOT', 'RARE', 'PLENTY', 'LAST']);
   await inventory.receive([
     { type: 'RECEIPT', sku: 'HOT', location: 'east', quantity: 60 },
