@@ -7,7 +7,7 @@ import { EMPTY_STOCK, sellableRaw } from '../domain/stock';
 import { recordAlert, resolveAlerts } from './alert-store';
 import { publishAvailability } from './availability-feed';
 import { stockFigures } from './stock-feed';
-import { loadStock, moveStock, type StockRead } from './stock-store';
+import { loadStock, moveStock, rawFigures } from './stock-store';
 
 export type Line = ComponentLine;
 
@@ -32,7 +32,6 @@ export interface OrderRow {
   appliedSequence: number;
 }
 
-export const rawFigures = (read: StockRead, sku: string, location: string) => read.raw.get(sku)?.get(location) ?? { ...EMPTY_STOCK };
 
 /**
  * Takes the order's own row, creating it: every change to one order's stock (confirmation,

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Dialect } from '../../../shared/database';
 import { publishAvailability } from './availability-feed';
-import { addCommitment, committedOf, lockOrderStock, rawFigures, type Line, type LocationLines } from './commitment-store';
-import { loadStock, moveStock } from './stock-store';
+import { addCommitment, committedOf, lockOrderStock, type Line, type LocationLines } from './commitment-store';
+import { loadStock, moveStock, rawFigures } from './stock-store';
 
 /** What `orders.order-accepted` says of an order that confirms a reservation. */
 export interface AcceptedOrder {

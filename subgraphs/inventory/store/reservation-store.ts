@@ -7,11 +7,10 @@ import { newId } from '../../../shared/ids';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
-import { EMPTY_STOCK } from '../domain/stock';
 import { publishAvailability } from './availability-feed';
 import { knownSkus, loadChannelRules, loadCompositions } from './catalog-copy';
 import { countHeld, fencedFrom, loadRingFences } from './ring-fence';
-import { loadStock, updateStockRow, writeLedger, type LedgerWrite, type StockRead } from './stock-store';
+import { loadStock, moveReserved, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
 
@@ -201,31 +200,10 @@ export class ReservationStore {
 
   /** Stores the accepted holds of a group: one conditional UPDATE per stock row, then their rows and ledger entries. */
   private async write(em: EntityManager, read: StockRead, accepted: { request: HoldRequest; reservation: Reservation; allocations: Allocation[] }[], now: Date): Promise<void> {
-    const totals = new Map<string, { sku: string; location: string; quantity: number }>();
-    for (const part of accepted.flatMap((hold) => hold.allocations)) {
-      const key = `${part.sku}|${part.location}`;
-      const total = totals.get(key) ?? { sku: part.sku, location: part.location, quantity: 0 };
-      total.quantity += part.quantity;
-      totals.set(key, total);
-    }
-    for (const [key, total] of totals) {
-      const held = await updateStockRow(em, total.sku, total.location, { reserved: total.quantity }, { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 });
-      // Unreachable while rows are locked; kept so a group can never oversell even if that changes.
-      if (!held) throw new Error(`stock of ${total.sku} at ${total.location} moved under a hold's lock`);
-    }
-    const ledger: LedgerWrite[] = [];
-    for (const { reservation, allocations } of accepted) {
-      for (const part of allocations) {
-        const figures = raw(read, part.sku, part.location);
-        figures.reserved += part.quantity;
-        ledger.push({
-          movement: { sku: part.sku, location: part.location, type: 'RESERVE', source: 'reservation', idempotencyKey: reservation.id, occurredAt: now },
-          deltas: { reserved: part.quantity },
-          after: { ...figures },
-        });
-      }
-    }
-    await writeLedger(em, ledger);
+    await moveReserved(em, read, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({
+      sku: part.sku, location: part.location, quantity: part.quantity,
+      movement: { type: 'RESERVE', source: 'reservation', idempotencyKey: reservation.id, occurredAt: now },
+    }))));
     const at = now.toISOString();
     await insertRows(em, 'reservation', ['id', 'channel_code', 'idempotency_key', 'payload_hash', 'status', 'expires_at', 'created_at', 'updated_at'],
       accepted.map(({ request, reservation }) => [reservation.id, reservation.channel, request.input.idempotencyKey, request.hash, 'ACTIVE', reservation.expiresAt.toISOString(), at, at]));
@@ -294,26 +272,11 @@ export class ReservationStore {
       ending.set(row.id, outcome === 'RELEASED' && new Date(row.expires_at) <= now ? 'EXPIRED' : outcome);
     }
     if (ending.size === 0) return 0;
-    const returned = new Map<string, { sku: string; location: string; quantity: number }>();
-    const ledger: LedgerWrite[] = [];
-    for (const part of parts) {
-      const status = ending.get(part.reservation_id);
-      if (!status) continue;
-      const quantity = Number(part.quantity);
-      const key = `${part.sku_code}|${part.location_code}`;
-      const total = returned.get(key) ?? { sku: part.sku_code, location: part.location_code, quantity: 0 };
-      total.quantity += quantity;
-      returned.set(key, total);
-      const figures = raw(read, part.sku_code, part.location_code);
-      figures.reserved -= quantity;
-      ledger.push({
-        movement: { sku: part.sku_code, location: part.location_code, type: status === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: part.reservation_id, occurredAt: now },
-        deltas: { reserved: -quantity },
-        after: { ...figures },
-      });
-    }
-    for (const total of returned.values()) await updateStockRow(em, total.sku, total.location, { reserved: -total.quantity });
-    await writeLedger(em, ledger);
+    const moves: ReservedMove[] = parts.filter((part) => ending.has(part.reservation_id)).map((part) => ({
+      sku: part.sku_code, location: part.location_code, quantity: -Number(part.quantity),
+      movement: { type: ending.get(part.reservation_id) === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: part.reservation_id, occurredAt: now },
+    }));
+    await moveReserved(em, read, moves);
     for (const status of unique([...ending.values()])) {
       const ended = [...ending].filter(([, to]) => to === status).map(([id]) => id);
       await em.query(`UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, [status, now.toISOString(), ...ended]);
@@ -341,10 +304,6 @@ export class ReservationStore {
     for (const line of lines) byId.get(line.reservation_id)?.lines.push({ sku: line.sku_code, quantity: Number(line.quantity) });
     return ids.map((id) => byId.get(id) ?? null);
   }
-}
-
-function raw(read: StockRead, sku: string, location: string) {
-  return read.raw.get(sku)?.get(location) ?? { ...EMPTY_STOCK };
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];

@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { Dialect } from '../../../shared/database';
 import { raiseAlert } from './alert-store';
 import { publishAvailability } from './availability-feed';
-import { lockOrderStock, rawFigures, type Line } from './commitment-store';
-import { ensureStockRow, loadStock, moveStock } from './stock-store';
+import { lockOrderStock, type Line } from './commitment-store';
+import { ensureStockRow, loadStock, moveStock, rawFigures } from './stock-store';
 
 export interface ShipmentRecorded {
   orderId: string;

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { execute, insertIgnore, insertRows, placeholders, type Dialect, type Queryable } from '../../../shared/database';
-import { BUCKETS, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
+import { BUCKETS, EMPTY_STOCK, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
 
 /** sku → location → figures. */
 export type StockMap = Map<string, Map<string, StockFigures>>;
@@ -68,6 +68,9 @@ export async function loadStock(q: Queryable, dialect: Dialect, skus: readonly s
   return { raw, stock, expired: expiredHeld, lastCountAt };
 }
 
+/** The figures of one row as stored (what its ledger adds up to); zeros for a row not read. */
+export const rawFigures = (read: StockRead, sku: string, location: string): StockFigures => read.raw.get(sku)?.get(location) ?? { ...EMPTY_STOCK };
+
 export async function ensureStockRow(em: EntityManager, dialect: Dialect, sku: string, location: string): Promise<void> {
   await em.query(insertIgnore(dialect, 'stock_level', ['sku_code', 'location_code', 'updated_at']), [sku, location, new Date().toISOString()]);
 }
@@ -129,6 +132,44 @@ export interface LedgerWrite {
   deltas: Deltas;
   /** The row's figures once this entry applies. */
   after: StockFigures;
+}
+
+/** One hold's change to the units reserved at one stock row, and the ledger entry that explains it. */
+export interface ReservedMove {
+  sku: string;
+  location: string;
+  /** Units added to `reserved` (negative to return them). */
+  quantity: number;
+  movement: Omit<Movement, 'sku' | 'location'>;
+}
+
+/**
+ * Changes `reserved` for many holds at once, under the rows' locks: one UPDATE per stock row
+ * for its total, which when it takes units only succeeds while that many are sellable (counting
+ * units of lapsed holds as free), then one ledger entry per move, in the order given, each with
+ * the row's figures once it applies. Advances `read.raw` to the figures written.
+ */
+export async function moveReserved(em: EntityManager, read: StockRead, moves: readonly ReservedMove[]): Promise<void> {
+  const totals = new Map<string, { sku: string; location: string; quantity: number }>();
+  for (const move of moves) {
+    const key = `${move.sku}|${move.location}`;
+    const total = totals.get(key) ?? { sku: move.sku, location: move.location, quantity: 0 };
+    total.quantity += move.quantity;
+    totals.set(key, total);
+  }
+  for (const [key, total] of totals) {
+    if (total.quantity === 0) continue;
+    const taking = total.quantity > 0;
+    const moved = await updateStockRow(em, total.sku, total.location, { reserved: total.quantity },
+      taking ? { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 } : {});
+    // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
+    if (taking && !moved) throw new Error(`stock of ${total.sku} at ${total.location} moved under a hold's lock`);
+  }
+  await writeLedger(em, moves.map((move) => {
+    const figures = rawFigures(read, move.sku, move.location);
+    figures.reserved += move.quantity;
+    return { movement: { ...move.movement, sku: move.sku, location: move.location }, deltas: { reserved: move.quantity }, after: { ...figures } };
+  }));
 }
 
 export const LEDGER_COLUMNS = [
