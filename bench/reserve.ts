@@ -75,12 +75,18 @@ interface RawHolder {
   close(): Promise<void>;
 }
 
-function rawSqlite(system: TestSystem): RawHolder {
-  // better-sqlite3 is synchronous: one connection, as the engine has one writer; callers take turns.
+/** A connection of its own to the system's inventory database, set up as the engine's are. */
+function openInventorySqlite(system: TestSystem): SqliteDatabase.Database {
   const connection = new SqliteDatabase(path.join(system.config.dataDir, 'inventory.sqlite'));
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 10000');
+  return connection;
+}
+
+function rawSqlite(system: TestSystem): RawHolder {
+  // better-sqlite3 is synchronous: one connection, as the engine has one writer; callers take turns.
+  const connection = openInventorySqlite(system);
   const statement = connection.prepare(RAW_HOLD);
   return {
     hold: async (sku) => statement.run(sku, 'east').changes === 1,
@@ -121,10 +127,7 @@ async function mysqlReachable(databaseUrl: string): Promise<string | null> {
  * anything that records a hold.
  */
 function bareRowsSqlite(system: TestSystem, group: number): number {
-  const connection = new SqliteDatabase(path.join(system.config.dataDir, 'inventory.sqlite'));
-  connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma('busy_timeout = 10000');
+  const connection = openInventorySqlite(system);
   const insert = (table: string, columns: readonly string[]) => connection.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
   const take = connection.prepare(`${RAW_HOLD.replace('reserved + 1', 'reserved + ?')}`);
   const reservation = insert('reservation', ['id', 'channel_code', 'idempotency_key', 'payload_hash', 'status', 'expires_at', 'created_at', 'updated_at']);

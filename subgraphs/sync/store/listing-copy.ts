@@ -33,8 +33,12 @@ export async function applyAvailability(em: EntityManager, dialect: Dialect, cha
     const kept = last.get(key);
     if (!kept || change.seq === 0 || (kept.seq !== 0 && change.seq > kept.seq)) last.set(key, change);
   }
-  for (const channel of new Set([...last.values()].map((change) => change.channel))) {
-    const latest = [...last.values()].filter((change) => change.channel === channel);
+  const byChannel = new Map<string, AvailabilityChange[]>();
+  for (const change of last.values()) {
+    if (!byChannel.has(change.channel)) byChannel.set(change.channel, []);
+    byChannel.get(change.channel)!.push(change);
+  }
+  for (const [channel, latest] of byChannel) {
     const skus = latest.map((change) => change.sku);
     const rows = await em.query(`SELECT sku_code, seq FROM channel_availability WHERE channel_code = ? AND sku_code IN (${placeholders(skus)})`, [channel, ...skus]);
     const held = new Map<string, number>(rows.map((row: { sku_code: string; seq: number }) => [row.sku_code, Number(row.seq)]));
