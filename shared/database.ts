@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntityManager, type MixedList } from 'typeorm';
 import type { Config } from './config';
+import { walCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
 export type Dialect = 'sqlite' | 'mysql';
 
@@ -34,6 +35,8 @@ export class Database {
     readonly dialect: Dialect,
     readonly writer: DataSource,
     private readonly reader: DataSource,
+    /** The SQLite file, checkpointed by `walCheckpointer` while this is open. */
+    private readonly file?: string,
   ) {
     // TypeORM hands every statement of every query runner to its logger, whatever `logging` says.
     for (const source of new Set([writer, reader])) {
@@ -82,6 +85,8 @@ export class Database {
 
   async close(): Promise<void> {
     await this.queue;
+    // First, so the worker's connection is closed before these and the last one out cleans up.
+    if (this.file) await walCheckpointer.remove(this.file);
     if (this.reader !== this.writer && this.reader.isInitialized) await this.reader.destroy();
     if (this.writer.isInitialized) await this.writer.destroy();
   }
@@ -141,6 +146,8 @@ export async function openDatabase(
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
+    // Checkpoints run on a worker thread (see wal-checkpointer.ts); commits only append to the log.
+    db.pragma(`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`);
   };
   // TypeORM keeps 100 prepared statements by default, first in first out. Statements with an IN
   // list or many VALUES rows differ in text with the size of a group, so the working set is a
@@ -151,7 +158,8 @@ export async function openDatabase(
   await writer.runMigrations({ transaction: 'each' });
   const reader = new DataSource({ ...common, ...sqlite, migrations: [] });
   await reader.initialize();
-  return new Database(spec.name, 'sqlite', writer, reader);
+  await walCheckpointer.add(file);
+  return new Database(spec.name, 'sqlite', writer, reader, file);
 }
 
 /** Runs a write inside the caller's transaction and returns how many rows it changed. */
