@@ -1,3 +1,5 @@
+import { storedViolations } from '../inventory/stock-invariants';
+import { CANCEL, importOrder, SHIP } from '../orders/order-api';
 import { codeOf, gql, gqlOk } from '../support/client';
 import { seedShop } from '../support/shop';
 import { startTestSystem, type TestSystem } from '../support/system';
@@ -17,7 +19,7 @@ const channel = (input: Record<string, unknown>) => gqlOk(system.url, CHANNEL, {
 beforeAll(async () => {
   system = await startTestSystem();
   await seedShop(system.url, {
-    stock: { A: { east: 10, west: 5 }, B: { east: 3 }, C: { east: 40 }, D: { east: 0 }, M: { east: 4 }, S: { east: 10 } },
+    stock: { A: { east: 10, west: 5 }, B: { east: 3 }, C: { east: 40 }, D: { east: 0 }, M: { east: 4 }, S: { east: 10 }, R: { east: 10 } },
     bundles: { KIT: [{ sku: 'M', quantity: 2 }, { sku: 'S', quantity: 1 }] },
   });
 });
@@ -61,6 +63,41 @@ describe('channel rules', () => {
     await gqlOk(system.url, RESERVE, { i: { channel: 'vip', idempotencyKey: key(), lines: [{ sku: 'B', quantity: 2 }] } });
     expect(await available('other', 'B')).toBe(1);
     expect(await available('vip', 'B')).toBe(1);
+  });
+
+  it('a dedicated allocation follows what its channel holds through holds, orders, shipments and cancellations', async () => {
+    await channel({ code: 'fenced', locations: ['east'] });
+    await channel({ code: 'rest', locations: ['east'] });
+    await gqlOk(system.url, 'mutation { setChannelAllocation(input: { channel: "fenced", sku: "R", units: 4 }) { code } }');
+    const hold = (units: number, ttlSeconds = 600) =>
+      gqlOk(system.url, RESERVE, { i: { channel: 'fenced', idempotencyKey: key(), ttlSeconds, lines: [{ sku: 'R', quantity: units }] } }).then((data) => data.reserve.id as string);
+    // [what the other channel sees, what the fenced channel sees]: 10 units at east, 4 set aside for `fenced`.
+    const seen = async () => [await available('rest', 'R'), await available('fenced', 'R')];
+    expect(await seen()).toEqual([6, 10]);
+    // Holds that end leave nothing behind: many of them, so a fence that kept counting them would show it.
+    for (let i = 0; i < 20; i++) await gqlOk(system.url, 'mutation($id: ID!) { releaseReservation(id: $id) { status } }', { id: await hold(1) });
+    expect(await seen()).toEqual([6, 10]);
+    // The fenced channel's holds use its allocation first.
+    await hold(3);
+    expect(await seen()).toEqual([6, 7]);
+    // A lapsed hold stops counting at once, before the sweeper.
+    await hold(1, 1);
+    expect(await seen()).toEqual([6, 6]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await seen()).toEqual([6, 7]);
+    // An order confirming a hold keeps its units the channel's; shipping them gives the allocation back.
+    const confirming = await hold(2);
+    expect(await seen()).toEqual([5, 5]);
+    const order = await importOrder(system.url, { channel: 'fenced', externalId: 'fenced-1', reservationId: confirming, lines: [{ sku: 'R', quantity: 2 }] });
+    expect(await seen()).toEqual([5, 5]);
+    await gqlOk(system.url, SHIP, { i: { orderId: order.id, location: 'east', lines: [{ sku: 'R', quantity: 2 }] } });
+    expect(await seen()).toEqual([4, 5]);
+    // An order's commitment uses the allocation too, until the order is canceled.
+    await importOrder(system.url, { channel: 'fenced', externalId: 'fenced-2', lines: [{ sku: 'R', quantity: 1 }] });
+    expect(await seen()).toEqual([4, 4]);
+    await gqlOk(system.url, CANCEL, { c: 'fenced', e: 'fenced-2' });
+    expect(await seen()).toEqual([4, 5]);
+    expect(await storedViolations(system.subgraphs.inventory.db)).toEqual([]);
   });
 
   it('a rule change is visible at once', async () => {

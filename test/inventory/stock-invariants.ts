@@ -45,14 +45,32 @@ export async function activeAllocations(db: Database): Promise<Map<string, numbe
   return new Map(rows.map((row) => [`${row.sku_code}|${row.location_code}`, Number(row.quantity)]));
 }
 
+/** `sku|channel` → units a channel holds: its ACTIVE reservations' units and its orders' open commitments, summed from their rows. */
+async function heldByChannel(db: Database): Promise<Map<string, number>> {
+  const rows = await db.query(
+    `SELECT a.sku_code, r.channel_code, a.quantity AS units FROM reservation_allocation a JOIN reservation r ON r.id = a.reservation_id WHERE r.status = 'ACTIVE'
+     UNION ALL SELECT sku_code, channel_code, open AS units FROM order_commitment WHERE open > 0`,
+  );
+  const result = new Map<string, number>();
+  for (const row of rows) result.set(`${row.sku_code}|${row.channel_code}`, (result.get(`${row.sku_code}|${row.channel_code}`) ?? 0) + Number(row.units));
+  return result;
+}
+
 /**
  * The stored invariants of the inventory core; returns every violation found, empty when sound:
- * no bucket below zero, every row equal to the sum of its ledger, and `reserved` equal to the
- * units of ACTIVE reservations.
+ * no bucket below zero, every row equal to the sum of its ledger, `reserved` equal to the
+ * units of ACTIVE reservations, and each channel's running total of what it holds equal to its
+ * reservations and open commitments.
  */
 export async function storedViolations(db: Database): Promise<string[]> {
-  const [stock, ledger, held] = await Promise.all([readStockRows(db), ledgerSums(db), activeAllocations(db)]);
+  const [stock, ledger, held, byChannel, totals] = await Promise.all([
+    readStockRows(db), ledgerSums(db), activeAllocations(db), heldByChannel(db), db.query('SELECT sku_code, channel_code, units FROM channel_held WHERE units <> 0'),
+  ]);
   const problems: string[] = [];
+  const kept = new Map(totals.map((row) => [`${row.sku_code}|${row.channel_code}`, Number(row.units)]));
+  for (const key of new Set([...kept.keys(), ...byChannel.keys()])) {
+    if ((kept.get(key) ?? 0) !== (byChannel.get(key) ?? 0)) problems.push(`${key}: the channel holds ${byChannel.get(key) ?? 0} but its running total says ${kept.get(key) ?? 0}`);
+  }
   for (const [key, { figures }] of stock) {
     for (const bucket of BUCKETS) {
       if (figures[bucket] < 0) problems.push(`${key}: ${bucket} is ${figures[bucket]}`);

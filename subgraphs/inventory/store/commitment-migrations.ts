@@ -38,4 +38,33 @@ export class AddOrderCommitments1700000000010 implements MigrationInterface {
   }
 }
 
-export const commitmentMigrations = [AddOrderCommitments1700000000010];
+/**
+ * What each channel holds of each SKU now (its ACTIVE reservations' units and its orders' open
+ * commitments), kept as a running total by every path that changes either. A dedicated
+ * allocation's fence is read from these rows instead of summing the SKU's whole reservation and
+ * order history on every hold. Filled from the existing rows.
+ */
+export class AddChannelHeld1700000002100 implements MigrationInterface {
+  name = 'AddChannelHeld1700000002100';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(new Table({
+      name: 'channel_held',
+      columns: [code('sku_code', true), code('channel_code', true), int('units')],
+    }));
+    await runner.query(
+      `INSERT INTO channel_held (sku_code, channel_code, units)
+       SELECT sku_code, channel_code, SUM(units) FROM (
+         SELECT a.sku_code, r.channel_code, a.quantity AS units FROM reservation r JOIN reservation_allocation a ON a.reservation_id = r.id WHERE r.status = 'ACTIVE'
+         UNION ALL
+         SELECT sku_code, channel_code, open AS units FROM order_commitment WHERE open > 0
+       ) held GROUP BY sku_code, channel_code`,
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('channel_held');
+  }
+}
+
+export const commitmentMigrations = [AddOrderCommitments1700000000010, AddChannelHeld1700000002100];

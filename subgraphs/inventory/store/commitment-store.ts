@@ -6,6 +6,7 @@ import type { ComponentLine } from '../domain/availability';
 import { EMPTY_STOCK, sellableRaw } from '../domain/stock';
 import { recordAlert, resolveAlerts } from './alert-store';
 import { publishAvailability } from './availability-feed';
+import { changeHeld } from './ring-fence';
 import { stockFigures } from './stock-feed';
 import { loadStock, moveStock, rawFigures } from './stock-store';
 
@@ -48,6 +49,7 @@ export async function lockOrderStock(em: EntityManager, dialect: Dialect, orderI
 export async function addCommitment(em: EntityManager, dialect: Dialect, orderId: string, channel: string, sku: string, location: string, quantity: number): Promise<void> {
   await em.query(insertIgnore(dialect, 'order_commitment', ['order_id', 'sku_code', 'location_code', 'channel_code', 'committed', 'open']), [orderId, sku, location, channel, 0, 0]);
   await em.query('UPDATE order_commitment SET committed = committed + ?, open = open + ? WHERE order_id = ? AND sku_code = ? AND location_code = ?', [quantity, quantity, orderId, sku, location]);
+  await changeHeld(em, dialect, [{ channel, sku, units: quantity }]);
 }
 
 /** Every unit ever committed for the order, by location: what its routing decision shows. */
@@ -128,7 +130,7 @@ export class CommitmentStore {
   async release(em: EntityManager, orderId: string, channel: string): Promise<void> {
     const order = await lockOrderStock(em, this.dialect, orderId, channel);
     if (order.state === 'CLOSED') return;
-    const held = await em.query('SELECT sku_code, location_code, open FROM order_commitment WHERE order_id = ? AND open > 0 ORDER BY sku_code, location_code', [orderId]);
+    const held = await em.query('SELECT sku_code, location_code, channel_code, open FROM order_commitment WHERE order_id = ? AND open > 0 ORDER BY sku_code, location_code', [orderId]);
     const skus = [...new Set(held.map((row: { sku_code: string }) => row.sku_code))] as string[];
     const read = await loadStock(em, this.dialect, skus, { lock: true });
     const now = new Date();
@@ -137,6 +139,7 @@ export class CommitmentStore {
         rawFigures(read, row.sku_code, row.location_code), { committed: -Number(row.open) });
     }
     await em.query('UPDATE order_commitment SET open = 0 WHERE order_id = ?', [orderId]);
+    await changeHeld(em, this.dialect, held.map((row: { sku_code: string; channel_code: string; open: number }) => ({ channel: row.channel_code, sku: row.sku_code, units: -Number(row.open) })));
     await em.query("UPDATE order_stock SET state = 'CLOSED', updated_at = ? WHERE order_id = ?", [now.toISOString(), orderId]);
     const alerts = await em.query('SELECT alert_id FROM order_alert WHERE order_id = ?', [orderId]);
     await resolveAlerts(em, alerts.map((row: { alert_id: number }) => Number(row.alert_id)));

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Dialect } from '../../../shared/database';
 import { publishAvailability } from './availability-feed';
+import { changeHeld } from './ring-fence';
 import { addCommitment, committedOf, lockOrderStock, type Line, type LocationLines } from './commitment-store';
 import { loadStock, moveStock, rawFigures } from './stock-store';
 
@@ -44,6 +45,8 @@ export async function confirmReservation(em: EntityManager, dialect: Dialect, or
       rawFigures(read, part.sku_code, part.location_code), { reserved: -held, committed: taken });
     if (taken) await addCommitment(em, dialect, order.orderId, order.channel, part.sku_code, part.location_code, taken);
   }
+  // The held units leave the reservation; those the order took come back as its commitment (addCommitment).
+  await changeHeld(em, dialect, parts.map((part: { sku_code: string; quantity: number }) => ({ channel: order.channel, sku: part.sku_code, units: -Number(part.quantity) })));
   await em.query("UPDATE reservation SET status = 'CONFIRMED', updated_at = ? WHERE id = ?", [now.toISOString(), order.reservationId]);
   if (skus.length) await publishAvailability(em, dialect, skus);
   return { outcome: 'CONFIRMED', committed: await committedOf(em, order.orderId) };

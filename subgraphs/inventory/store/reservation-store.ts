@@ -9,7 +9,7 @@ import { allocate, explodeLines, type Allocation, type ComponentLine, type Short
 import { channelAvailable } from '../domain/availability';
 import { publishAvailability } from './availability-feed';
 import { knownSkus, loadChannelRules, loadCompositions } from './catalog-copy';
-import { countHeld, fencedFrom, loadRingFences } from './ring-fence';
+import { changeHeld, countHeld, fencedFrom, loadRingFences } from './ring-fence';
 import { loadStock, moveReserved, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
@@ -211,6 +211,7 @@ export class ReservationStore {
       accepted.flatMap(({ reservation }) => reservation.lines.map((line, index) => [reservation.id, index, line.sku, line.quantity])));
     await insertRows(em, 'reservation_allocation', ['reservation_id', 'sku_code', 'location_code', 'quantity'],
       accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => [reservation.id, part.sku, part.location, part.quantity])));
+    await changeHeld(em, this.db.dialect, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({ channel: reservation.channel, sku: part.sku, units: part.quantity }))));
   }
 
   /** `channel|key` → the reservation already stored under that idempotency key. */
@@ -260,12 +261,13 @@ export class ReservationStore {
     );
     const skus = unique(parts.map((part) => part.sku_code));
     const read = await loadStock(em, dialect, skus, { lock: true });
-    const rows: { id: string; status: string; expires_at: string }[] = await em.query(
-      `SELECT id, status, expires_at FROM reservation WHERE id IN (${placeholders(ids)}) ORDER BY id${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+    const rows: { id: string; channel_code: string; status: string; expires_at: string }[] = await em.query(
+      `SELECT id, channel_code, status, expires_at FROM reservation WHERE id IN (${placeholders(ids)}) ORDER BY id${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
       [...ids],
     );
     const now = new Date();
     const ending = new Map<string, ReservationStatus>();
+    const channelOf = new Map(rows.map((row) => [row.id, row.channel_code]));
     for (const row of rows) {
       if (row.status !== 'ACTIVE') continue;
       // A release that arrives after expiry records the truth: the hold had already lapsed.
@@ -277,6 +279,8 @@ export class ReservationStore {
       movement: { type: ending.get(part.reservation_id) === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: part.reservation_id, occurredAt: now },
     }));
     await moveReserved(em, read, moves);
+    await changeHeld(em, dialect, parts.filter((part) => ending.has(part.reservation_id))
+      .map((part) => ({ channel: channelOf.get(part.reservation_id)!, sku: part.sku_code, units: -Number(part.quantity) })));
     for (const status of unique([...ending.values()])) {
       const ended = [...ending].filter(([, to]) => to === status).map(([id]) => id);
       await em.query(`UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, [status, now.toISOString(), ...ended]);

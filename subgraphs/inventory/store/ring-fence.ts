@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, type Queryable } from '../../../shared/database';
+import { insertRows, placeholders, type Dialect, type Queryable } from '../../../shared/database';
 import { ringFencedFor } from '../domain/availability';
 
 /** sku → channel → units; the dedicated allocations and what each channel holds now. */
@@ -34,8 +34,10 @@ function nest(rows: { sku_code: string; channel_code: string; units: number }[])
 
 /**
  * Loads dedicated allocations of the SKUs and, only where there are some, the units each
- * allocated channel holds now (live reservations and open order commitments). Read under the SKUs' stock-row locks, as
- * every hold is, so the figures cannot move while a hold decides.
+ * channel holds now: its running total in `channel_held` less the units of its holds that have
+ * lapsed but not been swept yet (they stop counting at once), both read by key, so the cost
+ * does not grow with the SKU's history. Read under the SKUs' stock-row locks, as every hold
+ * is, so the figures cannot move while a hold decides.
  */
 export async function loadRingFences(q: Queryable, skus: readonly string[], now = new Date()): Promise<RingFences> {
   const empty = { allocations: new Map(), held: new Map() };
@@ -43,17 +45,42 @@ export async function loadRingFences(q: Queryable, skus: readonly string[], now 
   const rows = await q.query(`SELECT sku_code, channel_code, units FROM channel_allocation WHERE units > 0 AND sku_code IN (${placeholders(skus)})`, [...skus]);
   if (rows.length === 0) return empty;
   const allocated = [...new Set(rows.map((row) => row.sku_code as string))];
-  const held = await q.query(
-    `SELECT r.channel_code, a.sku_code, SUM(a.quantity) AS units FROM reservation_allocation a JOIN reservation r ON r.id = a.reservation_id
-     WHERE r.status = 'ACTIVE' AND r.expires_at > ? AND a.sku_code IN (${placeholders(allocated)}) GROUP BY r.channel_code, a.sku_code`,
+  const held = await q.query(`SELECT sku_code, channel_code, units FROM channel_held WHERE units <> 0 AND sku_code IN (${placeholders(allocated)})`, allocated);
+  // Driven from the (status, expires_at) index, as in loadStock: lapsed-but-unswept holds are few.
+  const lapsed = await q.query(
+    `SELECT a.sku_code, r.channel_code, -SUM(a.quantity) AS units FROM reservation r
+     CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
+     WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(allocated)})
+     GROUP BY a.sku_code, r.channel_code`,
     [now.toISOString(), ...allocated],
   );
-  // A channel's orders use its allocation too: units committed to them are no longer fenced from others.
-  const committed = await q.query(
-    `SELECT channel_code, sku_code, SUM(open) AS units FROM order_commitment WHERE open > 0 AND sku_code IN (${placeholders(allocated)}) GROUP BY channel_code, sku_code`,
-    allocated,
-  );
-  return { allocations: nest(rows), held: nest([...held, ...committed]) };
+  return { allocations: nest(rows), held: nest([...held, ...lapsed]) };
+}
+
+/** A change to the units a channel holds of a SKU (see `channel_held`). */
+export interface HeldChange {
+  channel: string;
+  sku: string;
+  units: number;
+}
+
+/**
+ * Adds changes to what channels hold, in the caller's transaction, with one statement: every
+ * path that holds, releases, expires, confirms, commits, ships or cancels units calls it beside
+ * the stock it moves, under the same stock-row locks (so its rows, too, are taken in SKU order).
+ */
+export async function changeHeld(em: EntityManager, dialect: Dialect, changes: readonly HeldChange[]): Promise<void> {
+  const totals = new Map<string, [string, string, number]>();
+  for (const change of changes) {
+    const key = `${change.sku}|${change.channel}`;
+    const total = totals.get(key) ?? [change.sku, change.channel, 0];
+    total[2] += change.units;
+    totals.set(key, total);
+  }
+  const rows = [...totals.values()].filter(([, , units]) => units !== 0).sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  if (rows.length === 0) return;
+  const suffix = dialect === 'mysql' ? 'ON DUPLICATE KEY UPDATE units = units + VALUES(units)' : 'ON CONFLICT (sku_code, channel_code) DO UPDATE SET units = channel_held.units + excluded.units';
+  await insertRows(em, 'channel_held', ['sku_code', 'channel_code', 'units'], rows, { suffix });
 }
 
 export async function setAllocation(em: EntityManager, channel: string, sku: string, units: number): Promise<void> {

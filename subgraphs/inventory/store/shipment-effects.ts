@@ -3,6 +3,7 @@ import type { Dialect } from '../../../shared/database';
 import { raiseAlert } from './alert-store';
 import { publishAvailability } from './availability-feed';
 import { lockOrderStock, type Line } from './commitment-store';
+import { changeHeld, type HeldChange } from './ring-fence';
 import { ensureStockRow, loadStock, moveStock, rawFigures } from './stock-store';
 
 export interface ShipmentRecorded {
@@ -34,15 +35,19 @@ export class ShipmentEffects {
     const skus = [...new Set(shipment.units.map((unit) => unit.sku))].sort();
     const read = await loadStock(em, this.dialect, skus, { lock: true });
     const now = new Date();
+    const shipped: HeldChange[] = [];
     for (const unit of [...shipment.units].sort((a, b) => (a.sku < b.sku ? -1 : 1))) {
-      const [row] = await em.query('SELECT open FROM order_commitment WHERE order_id = ? AND sku_code = ? AND location_code = ?', [shipment.orderId, unit.sku, shipment.location]);
+      const [row] = await em.query('SELECT open, channel_code FROM order_commitment WHERE order_id = ? AND sku_code = ? AND location_code = ?', [shipment.orderId, unit.sku, shipment.location]);
       // Orders lets a location ship only what is committed there; a cancellation that overtook this shipment may have released it already.
       const fromCommitted = Math.min(Number(row?.open ?? 0), unit.quantity);
       const before = rawFigures(read, unit.sku, shipment.location);
       const leaving = Math.min(before.onHand, unit.quantity);
       await moveStock(em, { sku: unit.sku, location: shipment.location, type: 'SHIP', source: 'order', idempotencyKey: shipment.shipmentId, occurredAt: now, reason: `order ${shipment.orderId}` },
         before, { onHand: -leaving, committed: -fromCommitted });
-      if (fromCommitted) await em.query('UPDATE order_commitment SET open = open - ? WHERE order_id = ? AND sku_code = ? AND location_code = ?', [fromCommitted, shipment.orderId, unit.sku, shipment.location]);
+      if (fromCommitted) {
+        await em.query('UPDATE order_commitment SET open = open - ? WHERE order_id = ? AND sku_code = ? AND location_code = ?', [fromCommitted, shipment.orderId, unit.sku, shipment.location]);
+        shipped.push({ channel: row.channel_code, sku: unit.sku, units: -fromCommitted });
+      }
       if (leaving < unit.quantity) {
         await raiseAlert(em, {
           kind: 'NEGATIVE_STOCK', sku: unit.sku, channel: shipment.channel, location: shipment.location,
@@ -50,6 +55,7 @@ export class ShipmentEffects {
         });
       }
     }
+    await changeHeld(em, this.dialect, shipped);
     if (skus.length) await publishAvailability(em, this.dialect, skus);
   }
 
