@@ -6,6 +6,7 @@ import { newId } from '../shared/ids';
 import { LEDGER_COLUMNS } from '../subgraphs/inventory/store/stock-store';
 import type { InventoryRuntime } from '../subgraphs/inventory';
 import type { TestSystem } from '../test/support/system';
+import { gqlOk } from '../test/support/client';
 import { compareLoads } from './load';
 import { heading, line, ms, PHASE_MS, percent, rate, ROUNDS, table, WARMUP_MS, type Benchmark, type SummaryRow } from './report';
 import { createKey, seedShop, startBenchSystem, storeOf } from './shop';
@@ -19,6 +20,9 @@ const CALLERS = 16;
  */
 const ENGINE_CALLERS = (process.env.BENCH_RESERVE_CALLERS ?? '16,256').split(',').map(Number).filter((n) => n > 0);
 const HOT_SKU = 'HOT';
+/** A hot SKU with units set aside for the channel that holds it (a flash sale's allocation): every hold reads the fence. */
+const FENCED_SKU = 'HOT-FENCED';
+const FENCED_UNITS = 1000;
 const SPREAD_SKUS = Array.from({ length: 1000 }, (_, index) => `SP-${String(index).padStart(4, '0')}`);
 /** Far more than any phase can hold, so no hold ever fails for lack of stock. */
 const HOT_STOCK = 1_000_000_000;
@@ -172,8 +176,9 @@ async function engineVsRaw(system: TestSystem, store: string, callers: number): 
   const rows: SummaryRow[] = [];
   const printed: string[][] = [];
   try {
-    for (const [label, skus] of [['hot SKU', [HOT_SKU]], ['1,000 SKUs', SPREAD_SKUS]] as const) {
-      const tag = `${label === 'hot SKU' ? 'hot' : 'spread'}-${Math.random().toString(36).slice(2, 8)}`;
+    /** The engine's holds on `skus` in turn, and the statements each cost. */
+    const measureEngine = async (name: string, skus: readonly string[]) => {
+      const tag = `${name}-${Math.random().toString(36).slice(2, 8)}`;
       const statementsBefore = inventory.db.queries;
       let holdsStarted = 0;
       const engine = await warmThenMeasure(callers, async (i) => {
@@ -181,7 +186,10 @@ async function engineVsRaw(system: TestSystem, store: string, callers: number): 
         await inventory.services.reservations.reserve({ channel: 'web', lines: [{ sku: skus[i % skus.length], quantity: 1 }], idempotencyKey: key, ttlSeconds: 600 });
         return true;
       });
-      const statementsPerHold = (inventory.db.queries - statementsBefore) / holdsStarted;
+      return { engine, statementsPerHold: (inventory.db.queries - statementsBefore) / holdsStarted };
+    };
+    for (const [label, skus] of [['hot SKU', [HOT_SKU]], ['1,000 SKUs', SPREAD_SKUS]] as const) {
+      const { engine, statementsPerHold } = await measureEngine(label === 'hot SKU' ? 'hot' : 'spread', skus);
       const direct = await warmThenMeasure(callers, (i) => raw.hold(skus[i % skus.length]));
       const ratio = engine.rate / direct.rate;
       printed.push(
@@ -195,6 +203,16 @@ async function engineVsRaw(system: TestSystem, store: string, callers: number): 
         benchmark: `reserve engine, ${store}, ${label}, ${callers} callers`, measured: rate(engine.rate, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
         ratio, target: hot ? '>= 100%' : '—', met: hot ? ratio >= 1 : null,
       });
+      if (hot) {
+        const fenced = await measureEngine('fenced', [FENCED_SKU]);
+        printed.push([`engine reserve(), hot SKU with ${FENCED_UNITS} set aside`, rate(fenced.engine.rate, ''), `${fenced.engine.firstSecond} -> ${fenced.engine.lastSecond}`,
+          String(fenced.engine.failed), fenced.statementsPerHold.toFixed(1)]);
+        if (fenced.engine.firstFailure) line(`engine failure (dedicated allocation): ${fenced.engine.firstFailure}`);
+        rows.push({
+          benchmark: `reserve engine, ${store}, hot SKU with a dedicated allocation, ${callers} callers`, measured: rate(fenced.engine.rate, ' holds/s'),
+          baseline: `${rate(direct.rate, ' UPDATE/s')} raw`, ratio: fenced.engine.rate / direct.rate, target: '—', met: null,
+        });
+      }
       if (hot && !system.config.databaseUrl) {
         const bare = bareRowsSqlite(system, callers);
         printed.push([`bare rows of ${callers} holds a transaction`, rate(bare, ''), '', '0', ((4 * callers + 3) / callers).toFixed(1)]);
@@ -239,7 +257,7 @@ async function throughGateway(system: TestSystem): Promise<SummaryRow> {
   };
 }
 
-const reserveStock = () => ({ [HOT_SKU]: { east: HOT_STOCK }, ...Object.fromEntries(SPREAD_SKUS.map((sku) => [sku, { east: SPREAD_STOCK }])) });
+const reserveStock = () => ({ [HOT_SKU]: { east: HOT_STOCK }, [FENCED_SKU]: { east: HOT_STOCK }, ...Object.fromEntries(SPREAD_SKUS.map((sku) => [sku, { east: SPREAD_STOCK }])) });
 
 async function run(): Promise<SummaryRow[]> {
   const rows: SummaryRow[] = [];
@@ -267,6 +285,7 @@ async function run(): Promise<SummaryRow[]> {
     }
     try {
       await seedShop(system, reserveStock());
+      await gqlOk(system.url, 'mutation($i: ChannelAllocationInput!) { setChannelAllocation(input: $i) { code } }', { i: { channel: 'web', sku: FENCED_SKU, units: FENCED_UNITS } });
       if (kind === gatewayStore) {
         heading(`reserve through the gateway over HTTP (${storeOf(system)}): reserve vs { __typename }, ${CALLERS} connections, ${PHASE_MS / 1000} s each in ${ROUNDS} alternating turns`);
         rows.push(await throughGateway(system));

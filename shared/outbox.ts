@@ -88,17 +88,10 @@ export class IndexUnpublishedBySequence1700000002000 implements MigrationInterfa
   }
 }
 
-/** The outbox tables, in the order every subgraph database applies them. */
-export const OUTBOX_MIGRATIONS = [CreateOutbox1700000000000, AddOutboxSequence1700000001000, IndexUnpublishedBySequence1700000002000];
 
 /** Writes an event in the caller's transaction; it leaves only once that transaction commits. */
 export async function enqueue(em: EntityManager, topic: string, key: string, payload: unknown): Promise<void> {
-  await em.query('INSERT INTO outbox (topic, aggregate_key, payload, created_at) VALUES (?, ?, ?, ?)', [
-    topic,
-    key,
-    JSON.stringify(payload),
-    new Date().toISOString(),
-  ]);
+  await enqueueMany(em, [{ topic, key, payload }]);
 }
 
 /** An event to write to the outbox: its topic, the aggregate it is about, and its payload. */
@@ -108,11 +101,64 @@ export interface OutboxEvent {
   payload: unknown;
 }
 
-/** Writes many events in the caller's transaction, a few hundred rows per statement. */
+const OUTBOX_COLUMNS = ['topic', 'aggregate_key', 'payload', 'created_at'] as const;
+const ROWS_PER_STATEMENT = 500;
+
+/**
+ * On SQLite the statement that writes the rows also numbers them, after the last number given
+ * (or pruned): it takes the database's one write lock before it reads, and writers take turns,
+ * so numbers follow commit order with no gap, as the relay's numbering would, without the
+ * relay rewriting every row (and its three indexes) a second time.
+ */
+const NUMBERED_INSERT = (rows: number) => `WITH last(seq) AS (
+    SELECT MAX(COALESCE((SELECT MAX(seq) FROM outbox), 0), COALESCE((SELECT pruned_through FROM outbox_state WHERE name = 'relay'), 0)))
+  INSERT INTO outbox (${OUTBOX_COLUMNS.join(', ')}, seq)
+  SELECT v.column1, v.column2, v.column3, v.column4, last.seq + v.column5 FROM (VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ')}) AS v, last
+  ORDER BY v.column5`;
+
+/**
+ * Writes many events in the caller's transaction, a few hundred rows per statement. On MySQL,
+ * where transactions commit in any order, the relay numbers them once they are visible
+ * (see OutboxRelay); on SQLite they are numbered as they are written (NUMBERED_INSERT).
+ */
 export async function enqueueMany(em: EntityManager, events: OutboxEvent[]): Promise<void> {
   const at = new Date().toISOString();
-  await insertRows(em, 'outbox', ['topic', 'aggregate_key', 'payload', 'created_at'], events.map((event) => [event.topic, event.key, JSON.stringify(event.payload), at]));
+  const rows = events.map((event) => [event.topic, event.key, JSON.stringify(event.payload), at]);
+  if (em.connection.options.type !== 'better-sqlite3') {
+    await insertRows(em, 'outbox', OUTBOX_COLUMNS, rows, { rowsPerStatement: ROWS_PER_STATEMENT });
+    return;
+  }
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+    await em.query(NUMBERED_INSERT(chunk.length), chunk.flatMap((row, index) => [...row, index + 1]));
+  }
 }
+
+/**
+ * Numbers, on SQLite, the rows an earlier version left for its relay to number, so that from
+ * now on every row is numbered as it is written (enqueueMany) and none written later can get a
+ * number before them. MySQL keeps numbering in the relay.
+ */
+export class NumberOutboxOnWrite1700000003000 implements MigrationInterface {
+  name = 'NumberOutboxOnWrite1700000003000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    if (runner.connection.options.type !== 'better-sqlite3') return;
+    const [{ last, pruned }] = await runner.query(
+      "SELECT COALESCE(MAX(seq), 0) AS last, (SELECT pruned_through FROM outbox_state WHERE name = 'relay') AS pruned FROM outbox",
+    );
+    const unnumbered: { id: number }[] = await runner.query('SELECT id FROM outbox WHERE seq IS NULL ORDER BY id');
+    const first = Math.max(Number(last), Number(pruned ?? 0)) + 1;
+    for (const [index, row] of unnumbered.entries()) await runner.query('UPDATE outbox SET seq = ? WHERE id = ?', [first + index, row.id]);
+  }
+
+  async down(): Promise<void> {
+    // Numbers once given stay: consumers and stream cursors already know them.
+  }
+}
+
+/** The outbox tables, in the order every subgraph database applies them. */
+export const OUTBOX_MIGRATIONS = [CreateOutbox1700000000000, AddOutboxSequence1700000001000, IndexUnpublishedBySequence1700000002000, NumberOutboxOnWrite1700000003000];
 
 /**
  * Runs `apply` at most once per (consumer, event), in one transaction with the record that it

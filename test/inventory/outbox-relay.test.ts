@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from '../../shared/database';
 import type { BusEvent, EventBus } from '../../shared/event-bus';
 import { createLogger } from '../../shared/logger';
-import { enqueue, OUTBOX_MIGRATIONS, OutboxRelay } from '../../shared/outbox';
+import { enqueue, enqueueMany, NumberOutboxOnWrite1700000003000, OUTBOX_MIGRATIONS, OutboxRelay } from '../../shared/outbox';
 import { dropTestDatabases, testConfig } from '../support/config';
 
 /** The outbox relay on SQLite, or on MySQL when TEST_MYSQL_URL is set, publishing to a bus that records what it gets. */
@@ -59,5 +59,39 @@ describe('the outbox relay', () => {
     });
     await relay.flush();
     expect(published.flat().map((event) => [event.key, event.seq])).toEqual(ids.map((id, index) => [`id-${id}`, 4 + index]));
+  });
+
+  const numbers = async (keys: string[]) => (await db.query(`SELECT aggregate_key, seq FROM outbox WHERE aggregate_key IN (${keys.map(() => '?').join(', ')}) ORDER BY id`, keys))
+    .map((row: { aggregate_key: string; seq: number | null }) => [row.aggregate_key, row.seq === null ? null : Number(row.seq)]);
+
+  it('on SQLite numbers rows as they are written, after the last number or the last pruned, and on MySQL leaves that to the relay', async () => {
+    await relay.flush();
+    const [{ last }] = await db.query('SELECT MAX(seq) AS last FROM outbox');
+    await db.transaction((em) => enqueueMany(em, [{ topic: 't', key: 'w1', payload: {} }, { topic: 't', key: 'w2', payload: {} }]));
+    await commit('w3');
+    if (db.dialect === 'mysql') {
+      expect(await numbers(['w1', 'w2', 'w3'])).toEqual([['w1', null], ['w2', null], ['w3', null]]);
+      return;
+    }
+    expect(await numbers(['w1', 'w2', 'w3'])).toEqual([['w1', Number(last) + 1], ['w2', Number(last) + 2], ['w3', Number(last) + 3]]);
+    // Everything published was pruned up to a number beyond any row: numbering goes on after it.
+    await relay.flush();
+    await db.transaction((em) => em.query("UPDATE outbox_state SET pruned_through = ? WHERE name = 'relay'", [Number(last) + 100]));
+    await commit('w4');
+    expect(await numbers(['w4'])).toEqual([['w4', Number(last) + 101]]);
+    await relay.flush();
+    expect(published.flat().map((event) => [event.key, event.seq])).toEqual([['w1', Number(last) + 1], ['w2', Number(last) + 2], ['w3', Number(last) + 3], ['w4', Number(last) + 101]]);
+  });
+
+  it('numbers, on upgrade, the rows an earlier version left for its relay, before any written after', async () => {
+    if (db.dialect === 'mysql') return;
+    await relay.flush();
+    const [{ last }] = await db.query('SELECT MAX(seq) AS last FROM outbox');
+    await db.transaction(async (em) => {
+      for (const key of ['old1', 'old2']) await em.query('INSERT INTO outbox (topic, aggregate_key, payload, created_at) VALUES (?, ?, ?, ?)', ['t', key, '{}', new Date().toISOString()]);
+    });
+    await db.transaction((em) => new NumberOutboxOnWrite1700000003000().up(em.queryRunner!));
+    await commit('new1');
+    expect(await numbers(['old1', 'old2', 'new1'])).toEqual([['old1', Number(last) + 1], ['old2', Number(last) + 2], ['new1', Number(last) + 3]]);
   });
 });
