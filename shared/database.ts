@@ -135,6 +135,8 @@ export async function openDatabase(
       bigNumberStrings: false,
       poolSize: 20,
       migrationsTransactionMode: 'each',
+      // writeAll sends a transaction's writes in one round trip; every value is still bound by the driver.
+      multipleStatements: true,
     });
     await source.initialize();
     await source.runMigrations();
@@ -172,30 +174,69 @@ export async function execute(em: EntityManager, sql: string, params: unknown[] 
 /** `?, ?, ?` for an IN list. */
 export const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ');
 
+/** One SQL statement and its `?` values. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
 /**
- * Inserts many rows inside the caller's transaction, `rowsPerStatement` to a statement (500 by
- * default keeps the bound values far under either engine's limit); `suffix` ends each statement
- * (an ON CONFLICT clause, say).
+ * The statements inserting many rows, `rowsPerStatement` to a statement (500 by default keeps
+ * the bound values far under either engine's limit); `suffix` ends each statement (an ON
+ * CONFLICT clause, say).
  */
+export function insertStatements(
+  table: string, columns: readonly string[], rows: readonly unknown[][], options: { rowsPerStatement?: number; suffix?: string } = {},
+): Statement[] {
+  const { rowsPerStatement = 500, suffix = '' } = options;
+  const tuple = `(${placeholders(columns)})`;
+  const statements: Statement[] = [];
+  for (let start = 0; start < rows.length; start += rowsPerStatement) {
+    const chunk = rows.slice(start, start + rowsPerStatement);
+    statements.push({ sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}${suffix && ` ${suffix}`}`, params: chunk.flat() });
+  }
+  return statements;
+}
+
+/** Inserts many rows inside the caller's transaction (see `insertStatements`). */
 export async function insertRows(
   em: EntityManager, table: string, columns: readonly string[], rows: readonly unknown[][], options: { rowsPerStatement?: number; suffix?: string } = {},
 ): Promise<void> {
-  const { rowsPerStatement = 500, suffix = '' } = options;
-  const tuple = `(${placeholders(columns)})`;
-  for (let start = 0; start < rows.length; start += rowsPerStatement) {
-    const chunk = rows.slice(start, start + rowsPerStatement);
-    await em.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}${suffix && ` ${suffix}`}`, chunk.flat());
+  for (const statement of insertStatements(table, columns, rows, options)) await em.query(statement.sql, statement.params);
+}
+
+/**
+ * Runs write statements in order inside the caller's transaction and returns how many rows each
+ * changed. On MySQL they travel together, in one round trip (the connection allows multiple
+ * statements): under a hot row's lock, every round trip saved shortens the time the next
+ * transaction waits. On SQLite, in process, they run one after another.
+ */
+export async function writeAll(em: EntityManager, statements: readonly Statement[]): Promise<number[]> {
+  if (statements.length === 0) return [];
+  if (statements.length === 1 || em.connection.options.type !== 'mysql') {
+    const changed: number[] = [];
+    for (const statement of statements) changed.push(await execute(em, statement.sql, statement.params));
+    return changed;
   }
+  const results: { affectedRows?: number }[] = await em.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+  return results.map((result) => Number(result.affectedRows ?? 0));
+}
+
+/** The statements inserting many rows, or where a row with the same key exists, setting its `updateColumns` to the new values. */
+export function upsertStatements(
+  dialect: Dialect, table: string, keyColumns: readonly string[], updateColumns: readonly string[], rows: readonly unknown[][],
+): Statement[] {
+  const suffix = dialect === 'mysql'
+    ? `ON DUPLICATE KEY UPDATE ${updateColumns.map((column) => `${column} = VALUES(${column})`).join(', ')}`
+    : `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updateColumns.map((column) => `${column} = excluded.${column}`).join(', ')}`;
+  return insertStatements(table, [...keyColumns, ...updateColumns], rows, { suffix });
 }
 
 /** Inserts many rows, or where a row with the same key exists, sets its `updateColumns` to the new values. */
 export async function upsertRows(
   em: EntityManager, dialect: Dialect, table: string, keyColumns: readonly string[], updateColumns: readonly string[], rows: readonly unknown[][],
 ): Promise<void> {
-  const suffix = dialect === 'mysql'
-    ? `ON DUPLICATE KEY UPDATE ${updateColumns.map((column) => `${column} = VALUES(${column})`).join(', ')}`
-    : `ON CONFLICT (${keyColumns.join(', ')}) DO UPDATE SET ${updateColumns.map((column) => `${column} = excluded.${column}`).join(', ')}`;
-  await insertRows(em, table, [...keyColumns, ...updateColumns], rows, { suffix });
+  await writeAll(em, upsertStatements(dialect, table, keyColumns, updateColumns, rows));
 }
 
 /** Inserts a row unless its primary key exists, in either dialect. */

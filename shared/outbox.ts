@@ -1,5 +1,5 @@
 import { Table, TableColumn, TableIndex, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { insertRows, type Database } from './database';
+import { insertStatements, writeAll, type Database, type Dialect, type Statement } from './database';
 import type { BusEvent } from './event-bus';
 
 /** Creates the outbox and the processed-event record every subgraph database has. */
@@ -117,21 +117,25 @@ const NUMBERED_INSERT = (rows: number) => `WITH last(seq) AS (
   ORDER BY v.column5`;
 
 /**
- * Writes many events in the caller's transaction, a few hundred rows per statement. On MySQL,
- * where transactions commit in any order, the relay numbers them once they are visible
- * (see OutboxRelay); on SQLite they are numbered as they are written (NUMBERED_INSERT).
+ * The statements writing many events, a few hundred rows to a statement. On MySQL, where
+ * transactions commit in any order, the relay numbers them once they are visible (see
+ * OutboxRelay); on SQLite they are numbered as they are written (NUMBERED_INSERT).
  */
-export async function enqueueMany(em: EntityManager, events: OutboxEvent[]): Promise<void> {
+export function enqueueStatements(dialect: Dialect, events: readonly OutboxEvent[]): Statement[] {
   const at = new Date().toISOString();
   const rows = events.map((event) => [event.topic, event.key, JSON.stringify(event.payload), at]);
-  if (em.connection.options.type !== 'better-sqlite3') {
-    await insertRows(em, 'outbox', OUTBOX_COLUMNS, rows, { rowsPerStatement: ROWS_PER_STATEMENT });
-    return;
-  }
+  if (dialect === 'mysql') return insertStatements('outbox', OUTBOX_COLUMNS, rows, { rowsPerStatement: ROWS_PER_STATEMENT });
+  const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    await em.query(NUMBERED_INSERT(chunk.length), chunk.flatMap((row, index) => [...row, index + 1]));
+    statements.push({ sql: NUMBERED_INSERT(chunk.length), params: chunk.flatMap((row, index) => [...row, index + 1]) });
   }
+  return statements;
+}
+
+/** Writes many events in the caller's transaction (see `enqueueStatements`). */
+export async function enqueueMany(em: EntityManager, events: OutboxEvent[]): Promise<void> {
+  await writeAll(em, enqueueStatements(em.connection.options.type === 'mysql' ? 'mysql' : 'sqlite', events));
 }
 
 /**

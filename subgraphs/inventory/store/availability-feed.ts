@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, upsertRows, type Dialect } from '../../../shared/database';
-import { enqueueMany } from '../../../shared/outbox';
+import { placeholders, upsertStatements, writeAll, type Dialect } from '../../../shared/database';
+import { enqueueStatements } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
 import { loadChannelRules, loadCompositions, type Compositions } from './catalog-copy';
@@ -73,10 +73,12 @@ export async function publishAvailability(
       changes.push({ channel: rule.code, sku, available, at });
     }
   }
-  await upsertRows(em, dialect, 'availability_state', ['channel_code', 'sku_code'], ['available'], changes.map((change) => [change.channel, change.sku, change.available]));
-  await enqueueMany(em, [
-    ...stockEvents,
-    ...changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })),
+  await writeAll(em, [
+    ...upsertStatements(dialect, 'availability_state', ['channel_code', 'sku_code'], ['available'], changes.map((change) => [change.channel, change.sku, change.available])),
+    ...enqueueStatements(dialect, [
+      ...stockEvents,
+      ...changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })),
+    ]),
   ]);
   return changes;
 }

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { insertRows, placeholders, type Database } from '../../../shared/database';
+import { insertStatements, placeholders, type Database } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
 import { newId } from '../../../shared/ids';
@@ -9,7 +9,7 @@ import { allocate, explodeLines, type Allocation, type ComponentLine, type Short
 import { channelAvailable } from '../domain/availability';
 import { publishAvailability } from './availability-feed';
 import { knownSkus, loadChannelRules, loadCompositions } from './catalog-copy';
-import { changeHeld, countHeld, fencedFrom, loadRingFences } from './ring-fence';
+import { countHeld, fencedFrom, heldStatements, loadRingFences } from './ring-fence';
 import { loadStock, moveReserved, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
@@ -198,20 +198,24 @@ export class ReservationStore {
     return outcomes as Outcome<HoldResult>[];
   }
 
-  /** Stores the accepted holds of a group: one conditional UPDATE per stock row, then their rows and ledger entries. */
+  /**
+   * Stores the accepted holds of a group: one conditional UPDATE per stock row, their ledger
+   * entries, their rows and what their channels now hold, sent together.
+   */
   private async write(em: EntityManager, read: StockRead, accepted: { request: HoldRequest; reservation: Reservation; allocations: Allocation[] }[], now: Date): Promise<void> {
+    const at = now.toISOString();
     await moveReserved(em, read, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({
       sku: part.sku, location: part.location, quantity: part.quantity,
       movement: { type: 'RESERVE', source: 'reservation', idempotencyKey: reservation.id, occurredAt: now },
-    }))));
-    const at = now.toISOString();
-    await insertRows(em, 'reservation', ['id', 'channel_code', 'idempotency_key', 'payload_hash', 'status', 'expires_at', 'created_at', 'updated_at'],
-      accepted.map(({ request, reservation }) => [reservation.id, reservation.channel, request.input.idempotencyKey, request.hash, 'ACTIVE', reservation.expiresAt.toISOString(), at, at]));
-    await insertRows(em, 'reservation_line', ['reservation_id', 'line_no', 'sku_code', 'quantity'],
-      accepted.flatMap(({ reservation }) => reservation.lines.map((line, index) => [reservation.id, index, line.sku, line.quantity])));
-    await insertRows(em, 'reservation_allocation', ['reservation_id', 'sku_code', 'location_code', 'quantity'],
-      accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => [reservation.id, part.sku, part.location, part.quantity])));
-    await changeHeld(em, this.db.dialect, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({ channel: reservation.channel, sku: part.sku, units: part.quantity }))));
+    }))), [
+      ...insertStatements('reservation', ['id', 'channel_code', 'idempotency_key', 'payload_hash', 'status', 'expires_at', 'created_at', 'updated_at'],
+        accepted.map(({ request, reservation }) => [reservation.id, reservation.channel, request.input.idempotencyKey, request.hash, 'ACTIVE', reservation.expiresAt.toISOString(), at, at])),
+      ...insertStatements('reservation_line', ['reservation_id', 'line_no', 'sku_code', 'quantity'],
+        accepted.flatMap(({ reservation }) => reservation.lines.map((line, index) => [reservation.id, index, line.sku, line.quantity]))),
+      ...insertStatements('reservation_allocation', ['reservation_id', 'sku_code', 'location_code', 'quantity'],
+        accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => [reservation.id, part.sku, part.location, part.quantity]))),
+      ...heldStatements(this.db.dialect, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({ channel: reservation.channel, sku: part.sku, units: part.quantity })))),
+    ]);
   }
 
   /** `channel|key` → the reservation already stored under that idempotency key. */
@@ -278,13 +282,15 @@ export class ReservationStore {
       sku: part.sku_code, location: part.location_code, quantity: -Number(part.quantity),
       movement: { type: ending.get(part.reservation_id) === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: part.reservation_id, occurredAt: now },
     }));
-    await moveReserved(em, read, moves);
-    await changeHeld(em, dialect, parts.filter((part) => ending.has(part.reservation_id))
-      .map((part) => ({ channel: channelOf.get(part.reservation_id)!, sku: part.sku_code, units: -Number(part.quantity) })));
-    for (const status of unique([...ending.values()])) {
+    const statuses = unique([...ending.values()]).map((status) => {
       const ended = [...ending].filter(([, to]) => to === status).map(([id]) => id);
-      await em.query(`UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, [status, now.toISOString(), ...ended]);
-    }
+      return { sql: `UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, params: [status, now.toISOString(), ...ended] };
+    });
+    await moveReserved(em, read, moves, [
+      ...heldStatements(dialect, parts.filter((part) => ending.has(part.reservation_id))
+        .map((part) => ({ channel: channelOf.get(part.reservation_id)!, sku: part.sku_code, units: -Number(part.quantity) }))),
+      ...statuses,
+    ]);
     await publishAvailability(em, dialect, skus);
     return ending.size;
   }

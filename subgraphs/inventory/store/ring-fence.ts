@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { insertRows, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { insertStatements, placeholders, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import { ringFencedFor } from '../domain/availability';
 
 /** sku → channel → units; the dedicated allocations and what each channel holds now. */
@@ -65,11 +65,11 @@ export interface HeldChange {
 }
 
 /**
- * Adds changes to what channels hold, in the caller's transaction, with one statement: every
- * path that holds, releases, expires, confirms, commits, ships or cancels units calls it beside
+ * The statement adding changes to what channels hold, to run in the caller's transaction: every
+ * path that holds, releases, expires, confirms, commits, ships or cancels units writes it beside
  * the stock it moves, under the same stock-row locks (so its rows, too, are taken in SKU order).
  */
-export async function changeHeld(em: EntityManager, dialect: Dialect, changes: readonly HeldChange[]): Promise<void> {
+export function heldStatements(dialect: Dialect, changes: readonly HeldChange[]): Statement[] {
   const totals = new Map<string, [string, string, number]>();
   for (const change of changes) {
     const key = `${change.sku}|${change.channel}`;
@@ -78,9 +78,13 @@ export async function changeHeld(em: EntityManager, dialect: Dialect, changes: r
     totals.set(key, total);
   }
   const rows = [...totals.values()].filter(([, , units]) => units !== 0).sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
-  if (rows.length === 0) return;
   const suffix = dialect === 'mysql' ? 'ON DUPLICATE KEY UPDATE units = units + VALUES(units)' : 'ON CONFLICT (sku_code, channel_code) DO UPDATE SET units = channel_held.units + excluded.units';
-  await insertRows(em, 'channel_held', ['sku_code', 'channel_code', 'units'], rows, { suffix });
+  return insertStatements('channel_held', ['sku_code', 'channel_code', 'units'], rows, { suffix });
+}
+
+/** Adds changes to what channels hold (see `heldStatements`). */
+export async function changeHeld(em: EntityManager, dialect: Dialect, changes: readonly HeldChange[]): Promise<void> {
+  await writeAll(em, heldStatements(dialect, changes));
 }
 
 export async function setAllocation(em: EntityManager, channel: string, sku: string, units: number): Promise<void> {

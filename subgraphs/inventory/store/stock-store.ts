@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { execute, insertIgnore, insertRows, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { execute, insertIgnore, insertStatements, placeholders, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import { BUCKETS, EMPTY_STOCK, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
 
 /** sku → location → figures. */
@@ -112,6 +112,12 @@ export async function updateStockRow(
   deltas: Deltas,
   options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date } = {},
 ): Promise<boolean> {
+  const { sql, params } = stockRowUpdate(sku, location, deltas, options);
+  return (await execute(em, sql, params)) === 1;
+}
+
+/** The UPDATE of `updateStockRow`, to run with others. */
+function stockRowUpdate(sku: string, location: string, deltas: Deltas, options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date }): Statement {
   const sets = BUCKETS.filter((b) => deltas[b]).map((b) => `${COLUMN[b]} = ${COLUMN[b]} + ?`);
   const values: unknown[] = BUCKETS.filter((b) => deltas[b]).map((b) => deltas[b]);
   if (options.lastCountAt) {
@@ -124,7 +130,7 @@ export async function updateStockRow(
     sql += ` AND ${SELLABLE_SQL} + ? >= ?`;
     params.push(options.expiredHeld ?? 0, options.requireSellable);
   }
-  return (await execute(em, sql, params)) === 1;
+  return { sql, params };
 }
 
 export interface LedgerWrite {
@@ -147,9 +153,11 @@ export interface ReservedMove {
  * Changes `reserved` for many holds at once, under the rows' locks: one UPDATE per stock row
  * for its total, which when it takes units only succeeds while that many are sellable (counting
  * units of lapsed holds as free), then one ledger entry per move, in the order given, each with
- * the row's figures once it applies. Advances `read.raw` to the figures written.
+ * the row's figures once it applies. Advances `read.raw` to the figures written. `along` are the
+ * caller's own writes of the same change (its reservations, say): all go to the database
+ * together (`writeAll`), in one round trip on MySQL.
  */
-export async function moveReserved(em: EntityManager, read: StockRead, moves: readonly ReservedMove[]): Promise<void> {
+export async function moveReserved(em: EntityManager, read: StockRead, moves: readonly ReservedMove[], along: readonly Statement[] = []): Promise<void> {
   const totals = new Map<string, { sku: string; location: string; quantity: number }>();
   for (const move of moves) {
     const key = `${move.sku}|${move.location}`;
@@ -157,19 +165,22 @@ export async function moveReserved(em: EntityManager, read: StockRead, moves: re
     total.quantity += move.quantity;
     totals.set(key, total);
   }
-  for (const [key, total] of totals) {
-    if (total.quantity === 0) continue;
-    const taking = total.quantity > 0;
-    const moved = await updateStockRow(em, total.sku, total.location, { reserved: total.quantity },
-      taking ? { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 } : {});
-    // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
-    if (taking && !moved) throw new Error(`stock of ${total.sku} at ${total.location} moved under a hold's lock`);
-  }
-  await writeLedger(em, moves.map((move) => {
+  const updates = [...totals].filter(([, total]) => total.quantity !== 0).map(([key, total]) => ({
+    total,
+    statement: stockRowUpdate(total.sku, total.location, { reserved: total.quantity },
+      total.quantity > 0 ? { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 } : {}),
+  }));
+  const ledger = ledgerStatements(moves.map((move) => {
     const figures = rawFigures(read, move.sku, move.location);
     figures.reserved += move.quantity;
     return { movement: { ...move.movement, sku: move.sku, location: move.location }, deltas: { reserved: move.quantity }, after: { ...figures } };
   }));
+  const changed = await writeAll(em, [...updates.map((update) => update.statement), ...ledger, ...along]);
+  for (const [index, { total }] of updates.entries()) {
+    // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
+    // (Whatever was written with it is rolled back with the transaction.)
+    if (total.quantity > 0 && changed[index] !== 1) throw new Error(`stock of ${total.sku} at ${total.location} moved under a hold's lock`);
+  }
 }
 
 export const LEDGER_COLUMNS = [
@@ -179,8 +190,12 @@ export const LEDGER_COLUMNS = [
 
 /** Appends ledger entries, in order, a few hundred to a statement. */
 export async function writeLedger(em: EntityManager, entries: readonly LedgerWrite[]): Promise<void> {
+  await writeAll(em, ledgerStatements(entries));
+}
+
+function ledgerStatements(entries: readonly LedgerWrite[]): Statement[] {
   const now = new Date().toISOString();
-  await insertRows(em, 'ledger_entry', LEDGER_COLUMNS, entries.map(({ movement, deltas, after }) => [
+  return insertStatements('ledger_entry', LEDGER_COLUMNS, entries.map(({ movement, deltas, after }) => [
     movement.sku, movement.location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey,
     movement.occurredAt.toISOString(), now, ...BUCKETS.map((b) => deltas[b] ?? 0), ...BUCKETS.map((b) => after[b]),
   ]));
