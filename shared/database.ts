@@ -257,3 +257,17 @@ export async function insertReturningId(em: EntityManager, sql: string, params: 
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<any[]>;
 }
+
+/**
+ * Runs reads in order and returns the rows of each; on MySQL they travel together, in one
+ * round trip, and still run one after another (a locking read first locks, then the reads after
+ * it see what committed before it got the lock).
+ */
+export async function readAll(q: Queryable, dialect: Dialect, statements: readonly Statement[]): Promise<any[][]> {
+  if (statements.length > 1 && dialect === 'mysql') {
+    return q.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+  }
+  const results: any[][] = [];
+  for (const statement of statements) results.push(await q.query(statement.sql, statement.params));
+  return results;
+}

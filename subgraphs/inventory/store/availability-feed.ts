@@ -53,7 +53,7 @@ export async function publishAvailability(
     else simple.add(sku);
   }
   // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
-  const stockEvents = channels ? [] : await stockChangeEvents(em, dialect, [...simple]);
+  const stockFeed = channels ? { events: [], writes: [] } : await stockChangeEvents(em, dialect, [...simple]);
   const { stock, fences, rules } = await current(em, dialect, [...simple], channels, known);
   const targetList = [...targets].sort();
   // Keyed (channel, SKU): naming the channels lets both engines look the rows up by key instead of scanning.
@@ -74,9 +74,10 @@ export async function publishAvailability(
     }
   }
   await writeAll(em, [
+    ...stockFeed.writes,
     ...upsertStatements(dialect, 'availability_state', ['channel_code', 'sku_code'], ['available'], changes.map((change) => [change.channel, change.sku, change.available])),
     ...enqueueStatements(dialect, [
-      ...stockEvents,
+      ...stockFeed.events,
       ...changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })),
     ]),
   ]);

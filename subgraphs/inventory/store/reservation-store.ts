@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { insertStatements, placeholders, type Database } from '../../../shared/database';
+import { insertStatements, placeholders, readAll, type Database, type Statement } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
 import { newId } from '../../../shared/ids';
@@ -9,8 +9,8 @@ import { allocate, explodeLines, type Allocation, type ComponentLine, type Short
 import { channelAvailable } from '../domain/availability';
 import { publishAvailability } from './availability-feed';
 import { knownSkus, loadChannelRules, loadCompositions } from './catalog-copy';
-import { countHeld, fencedFrom, heldStatements, loadRingFences } from './ring-fence';
-import { loadStock, moveReserved, type ReservedMove, type StockRead } from './stock-store';
+import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
+import { loadStock, moveReserved, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
 
@@ -146,10 +146,18 @@ export class ReservationStore {
     const needsOf = requests.map(({ input }, index) =>
       outcomes[index] ? [] : explodeLines(input.lines, (sku) => compositions.components.get(sku) ?? []));
     const skus = unique(needsOf.flat().map((need) => need.sku));
-    // Locked first: a key stored by a hold that committed while this one waited is seen below.
-    const read = await loadStock(em, dialect, skus, { lock: true });
-    const stored = await this.storedKeys(em, requests.filter((_, index) => !outcomes[index]).map((request) => request.input));
-    const fences = await loadRingFences(em, skus);
+    // One round trip on MySQL. Locked first: a key stored by a hold that committed while this
+    // one waited is seen by the reads after.
+    const keyReads = storedKeyReads(requests.filter((_, index) => !outcomes[index]).map((request) => request.input));
+    const [stockRows = [], expiredRows = [], allocationRows = [], ...keyRows] = skus.length === 0 ? [] : await readAll(em, dialect, [
+      ...stockReads(dialect, skus, { lock: true }), allocationRead(skus), ...keyReads.map((keyRead) => keyRead.statement),
+    ]);
+    const read = stockRead(stockRows, expiredRows);
+    const stored = new Map<string, { id: string; hash: string }>();
+    keyReads.forEach(({ channel }, index) => {
+      for (const row of keyRows[index]) stored.set(`${channel}|${row.idempotency_key}`, { id: row.id, hash: row.payload_hash });
+    });
+    const fences = await ringFences(em, dialect, allocationRows);
 
     const now = new Date();
     const accepted: { request: HoldRequest; reservation: Reservation; allocations: Allocation[] }[] = [];
@@ -216,17 +224,6 @@ export class ReservationStore {
         accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => [reservation.id, part.sku, part.location, part.quantity]))),
       ...heldStatements(this.db.dialect, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({ channel: reservation.channel, sku: part.sku, units: part.quantity })))),
     ]);
-  }
-
-  /** `channel|key` → the reservation already stored under that idempotency key. */
-  private async storedKeys(em: EntityManager, inputs: ReserveInput[]): Promise<Map<string, { id: string; hash: string }>> {
-    const stored = new Map<string, { id: string; hash: string }>();
-    for (const channel of unique(inputs.map((input) => input.channel))) {
-      const keys = unique(inputs.filter((input) => input.channel === channel).map((input) => input.idempotencyKey));
-      const rows = await em.query(`SELECT id, idempotency_key, payload_hash FROM reservation WHERE channel_code = ? AND idempotency_key IN (${placeholders(keys)})`, [channel, ...keys]);
-      for (const row of rows) stored.set(`${channel}|${row.idempotency_key}`, { id: row.id, hash: row.payload_hash });
-    }
-    return stored;
   }
 
   async release(id: string): Promise<Reservation> {
@@ -317,3 +314,11 @@ export class ReservationStore {
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** The reads finding reservations already stored under the requests' keys, one per channel. */
+function storedKeyReads(inputs: readonly ReserveInput[]): { channel: string; statement: Statement }[] {
+  return unique(inputs.map((input) => input.channel)).map((channel) => {
+    const keys = unique(inputs.filter((input) => input.channel === channel).map((input) => input.idempotencyKey));
+    return { channel, statement: { sql: `SELECT id, idempotency_key, payload_hash FROM reservation WHERE channel_code = ? AND idempotency_key IN (${placeholders(keys)})`, params: [channel, ...keys] } };
+  });
+}

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { insertStatements, placeholders, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
+import { insertStatements, placeholders, readAll, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import { ringFencedFor } from '../domain/availability';
 
 /** sku → channel → units; the dedicated allocations and what each channel holds now. */
@@ -32,6 +32,11 @@ function nest(rows: { sku_code: string; channel_code: string; units: number }[])
   return result;
 }
 
+/** The read of the SKUs' dedicated allocations, for callers that send it with other reads. */
+export function allocationRead(skus: readonly string[]): Statement {
+  return { sql: `SELECT sku_code, channel_code, units FROM channel_allocation WHERE units > 0 AND sku_code IN (${placeholders(skus)})`, params: [...skus] };
+}
+
 /**
  * Loads dedicated allocations of the SKUs and, only where there are some, the units each
  * channel holds now: its running total in `channel_held` less the units of its holds that have
@@ -40,21 +45,27 @@ function nest(rows: { sku_code: string; channel_code: string; units: number }[])
  * is, so the figures cannot move while a hold decides.
  */
 export async function loadRingFences(q: Queryable, skus: readonly string[], now = new Date()): Promise<RingFences> {
-  const empty = { allocations: new Map(), held: new Map() };
-  if (skus.length === 0) return empty;
-  const rows = await q.query(`SELECT sku_code, channel_code, units FROM channel_allocation WHERE units > 0 AND sku_code IN (${placeholders(skus)})`, [...skus]);
-  if (rows.length === 0) return empty;
-  const allocated = [...new Set(rows.map((row) => row.sku_code as string))];
-  const held = await q.query(`SELECT sku_code, channel_code, units FROM channel_held WHERE units <> 0 AND sku_code IN (${placeholders(allocated)})`, allocated);
-  // Driven from the (status, expires_at) index, as in loadStock: lapsed-but-unswept holds are few.
-  const lapsed = await q.query(
-    `SELECT a.sku_code, r.channel_code, -SUM(a.quantity) AS units FROM reservation r
+  if (skus.length === 0) return { allocations: new Map(), held: new Map() };
+  const read = allocationRead(skus);
+  return ringFences(q, 'sqlite', await q.query(read.sql, read.params), now);
+}
+
+/** The fences of the allocations `allocationRead` returned: reads what the allocated channels hold, if there are any. */
+export async function ringFences(q: Queryable, dialect: Dialect, allocationRows: readonly any[], now = new Date()): Promise<RingFences> {
+  if (allocationRows.length === 0) return { allocations: new Map(), held: new Map() };
+  const allocated = [...new Set(allocationRows.map((row) => row.sku_code as string))];
+  const [held, lapsed] = await readAll(q, dialect, [
+    { sql: `SELECT sku_code, channel_code, units FROM channel_held WHERE units <> 0 AND sku_code IN (${placeholders(allocated)})`, params: allocated },
+    {
+      // Driven from the (status, expires_at) index, as in loadStock: lapsed-but-unswept holds are few.
+      sql: `SELECT a.sku_code, r.channel_code, -SUM(a.quantity) AS units FROM reservation r
      CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
      WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(allocated)})
      GROUP BY a.sku_code, r.channel_code`,
-    [now.toISOString(), ...allocated],
-  );
-  return { allocations: nest(rows), held: nest([...held, ...lapsed]) };
+      params: [now.toISOString(), ...allocated],
+    },
+  ]);
+  return { allocations: nest([...allocationRows]), held: nest([...held, ...lapsed]) };
 }
 
 /** A change to the units a channel holds of a SKU (see `channel_held`). */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, upsertRows, type Dialect, type Queryable } from '../../../shared/database';
+import { placeholders, upsertStatements, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import type { OutboxEvent } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 
@@ -75,16 +75,19 @@ export async function stockFigures(q: Queryable, skus: readonly string[]): Promi
 
 /**
  * Inside a transaction that may have moved stock of the given SKUs: finds every location whose
- * sellable or incoming units differ from what routing was last told, records them as told, and
- * returns the `inventory.stock-changed` events the caller writes to the outbox in the same
- * transaction. Called wherever availability is published, so no stock change is missed.
+ * sellable or incoming units differ from what routing was last told, and returns the
+ * `inventory.stock-changed` events and the writes recording them as told, both for the caller
+ * to write in the same transaction (with its own writes, in one round trip on MySQL). Called
+ * wherever availability is published, so no stock change is missed.
  */
-export async function stockChangeEvents(em: EntityManager, dialect: Dialect, skus: readonly string[]): Promise<OutboxEvent[]> {
+export async function stockChangeEvents(em: EntityManager, dialect: Dialect, skus: readonly string[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
   const changed = (await readFeed(em, skus)).filter((row) => !row.told
     || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
-  if (changed.length === 0) return [];
+  if (changed.length === 0) return { events: [], writes: [] };
   const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));
-  await upsertRows(em, dialect, 'stock_feed_state', ['sku_code', 'location_code'], ['sellable', 'incoming', 'version'],
-    changed.map((row) => [row.sku, row.location, row.sellable, row.incoming, row.version]));
-  return changed.map((row) => ({ topic: TOPICS.stockChanged, key: `stock:${row.sku}:${row.location}`, payload: toFigure(row, lots) }));
+  return {
+    events: changed.map((row) => ({ topic: TOPICS.stockChanged, key: `stock:${row.sku}:${row.location}`, payload: toFigure(row, lots) })),
+    writes: upsertStatements(dialect, 'stock_feed_state', ['sku_code', 'location_code'], ['sellable', 'incoming', 'version'],
+      changed.map((row) => [row.sku, row.location, row.sellable, row.incoming, row.version])),
+  };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { execute, insertIgnore, insertStatements, placeholders, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
+import { execute, insertIgnore, insertStatements, placeholders, readAll, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import { BUCKETS, EMPTY_STOCK, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
 
 /** sku → location → figures. */
@@ -35,29 +35,41 @@ function figuresOf(row: Record<string, unknown>): StockFigures {
  * order every path uses, so two holds never wait on each other in a cycle.
  */
 export async function loadStock(q: Queryable, dialect: Dialect, skus: readonly string[], options: { lock?: boolean; now?: Date } = {}): Promise<StockRead> {
+  const [rows, expired] = await readAll(q, dialect, stockReads(dialect, skus, options));
+  return stockRead(rows ?? [], expired ?? []);
+}
+
+/** The two reads of `loadStock` (none for no SKUs), for callers that send more reads with them. */
+export function stockReads(dialect: Dialect, skus: readonly string[], options: { lock?: boolean; now?: Date } = {}): Statement[] {
+  if (skus.length === 0) return [];
+  const sorted = [...new Set(skus)].sort();
+  const lock = options.lock && dialect === 'mysql' ? ' FOR UPDATE' : '';
+  return [
+    { sql: `${SELECT_STOCK} WHERE sku_code IN (${placeholders(sorted)}) ORDER BY sku_code, location_code${lock}`, params: sorted },
+    {
+      // Driven from the (status, expires_at) index: lapsed-but-unswept holds are few, while a hot
+      // SKU has thousands of allocations. In SQLite CROSS JOIN fixes that order; MySQL reads it as JOIN.
+      sql: `SELECT a.sku_code, a.location_code, SUM(a.quantity) AS quantity FROM reservation r
+     CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
+     WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(sorted)})
+     GROUP BY a.sku_code, a.location_code`,
+      params: [(options.now ?? new Date()).toISOString(), ...sorted],
+    },
+  ];
+}
+
+/** The StockRead of the rows `stockReads` returned: the stock rows, and the units of lapsed holds at each. */
+export function stockRead(rows: readonly any[], expired: readonly any[]): StockRead {
   const raw: StockMap = new Map();
   const stock: StockMap = new Map();
   const expiredHeld = new Map<string, number>();
   const lastCountAt = new Map<string, string | null>();
-  if (skus.length === 0) return { raw, stock, expired: expiredHeld, lastCountAt };
-  const sorted = [...new Set(skus)].sort();
-  const lock = options.lock && dialect === 'mysql' ? ' FOR UPDATE' : '';
-  const rows = await q.query(`${SELECT_STOCK} WHERE sku_code IN (${placeholders(sorted)}) ORDER BY sku_code, location_code${lock}`, sorted);
   for (const row of rows) {
     if (!stock.has(row.sku_code)) { stock.set(row.sku_code, new Map()); raw.set(row.sku_code, new Map()); }
     stock.get(row.sku_code)!.set(row.location_code, figuresOf(row));
     raw.get(row.sku_code)!.set(row.location_code, figuresOf(row));
     lastCountAt.set(`${row.sku_code}|${row.location_code}`, row.last_count_at ?? null);
   }
-  const expired = await q.query(
-    // Driven from the (status, expires_at) index: lapsed-but-unswept holds are few, while a hot
-    // SKU has thousands of allocations. In SQLite CROSS JOIN fixes that order; MySQL reads it as JOIN.
-    `SELECT a.sku_code, a.location_code, SUM(a.quantity) AS quantity FROM reservation r
-     CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
-     WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(sorted)})
-     GROUP BY a.sku_code, a.location_code`,
-    [(options.now ?? new Date()).toISOString(), ...sorted],
-  );
   for (const row of expired) {
     const figures = stock.get(row.sku_code)?.get(row.location_code);
     if (figures) {
