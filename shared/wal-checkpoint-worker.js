@@ -5,12 +5,19 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Sqlite = require('better-sqlite3');
 
 const connections = new Map();
+const counted = new Map();
 
 function checkpoint(file, db) {
   try {
     // PASSIVE copies what no reader still needs and never waits for readers or writers.
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result && result.checkpointed > 0) parentPort.postMessage({ type: 'checkpointed', file, frames: result.checkpointed });
+    if (!result || result.checkpointed < 0) return;
+    // `checkpointed` counts the frames of the current log copied so far; a log started anew (once
+    // fully copied, the next commit rewinds it) counts from zero again.
+    const before = counted.get(file) || 0;
+    const frames = result.checkpointed >= before ? result.checkpointed - before : result.checkpointed;
+    counted.set(file, result.checkpointed);
+    if (frames > 0) parentPort.postMessage({ type: 'checkpointed', file, frames });
   } catch (error) {
     parentPort.postMessage({ type: 'error', file, message: String(error && error.message ? error.message : error) });
   }
@@ -31,6 +38,7 @@ parentPort.on('message', (message) => {
   } else if (message.type === 'remove') {
     const db = connections.get(message.file);
     connections.delete(message.file);
+    counted.delete(message.file);
     try {
       if (db) db.close();
     } finally {

@@ -1,17 +1,28 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, type Queryable } from '../../../shared/database';
+import { placeholders, type Queryable, type Statement } from '../../../shared/database';
 import type { ChannelRule, ComponentLine } from '../domain/availability';
 
+type Rules = Map<string, ChannelRule & { name: string; kind: string }>;
+
 /** Channel rules keyed by code, each with its locations in preference order. */
-export async function loadChannelRules(q: Queryable, codes?: readonly string[]): Promise<Map<string, ChannelRule & { name: string; kind: string }>> {
-  const filter = codes ? ` WHERE c.code IN (${placeholders(codes)})` : '';
+export async function loadChannelRules(q: Queryable, codes?: readonly string[]): Promise<Rules> {
   if (codes && codes.length === 0) return new Map();
-  const rows = await q.query(
-    `SELECT c.code, c.name, c.kind, c.buffer_units, c.paused, c.max_units, c.share_percent, cl.location_code, cl.preference FROM channel c
+  const read = channelRulesRead(codes);
+  return channelRulesFrom(await q.query(read.sql, read.params));
+}
+
+/** The read of `loadChannelRules`, for callers that send it with other reads. */
+export function channelRulesRead(codes?: readonly string[]): Statement {
+  const filter = codes ? ` WHERE c.code IN (${placeholders(codes)})` : '';
+  return {
+    sql: `SELECT c.code, c.name, c.kind, c.buffer_units, c.paused, c.max_units, c.share_percent, cl.location_code, cl.preference FROM channel c
      LEFT JOIN channel_location cl ON cl.channel_code = c.code${filter} ORDER BY c.code, cl.preference`,
-    codes ? [...codes] : [],
-  );
-  const rules = new Map<string, ChannelRule & { name: string; kind: string }>();
+    params: codes ? [...codes] : [],
+  };
+}
+
+export function channelRulesFrom(rows: readonly any[]): Rules {
+  const rules: Rules = new Map();
   for (const row of rows) {
     if (!rules.has(row.code)) {
       rules.set(row.code, {
@@ -33,18 +44,24 @@ export interface Compositions {
 
 /** The bundle structure around the given SKUs: their own components and the bundles they are part of. */
 export async function loadCompositions(q: Queryable, skus: readonly string[]): Promise<Compositions> {
+  if (skus.length === 0) return compositionsFrom([]);
+  const read = compositionsRead(skus);
+  return compositionsFrom(await q.query(read.sql, read.params));
+}
+
+/** The read of `loadCompositions` (SKUs not empty): every component of each bundle that is, or contains, one of the SKUs. */
+export function compositionsRead(skus: readonly string[]): Statement {
+  return {
+    sql: `SELECT bundle_code, component_code, quantity FROM bundle_component WHERE bundle_code IN (
+       SELECT bundle_code FROM bundle_component WHERE bundle_code IN (${placeholders(skus)}) OR component_code IN (${placeholders(skus)})
+     ) ORDER BY bundle_code, component_code`,
+    params: [...skus, ...skus],
+  };
+}
+
+export function compositionsFrom(rows: readonly any[]): Compositions {
   const components = new Map<string, ComponentLine[]>();
   const bundlesOf = new Map<string, string[]>();
-  if (skus.length === 0) return { components, bundlesOf };
-  const direct = await q.query(
-    `SELECT bundle_code, component_code, quantity FROM bundle_component
-     WHERE bundle_code IN (${placeholders(skus)}) OR component_code IN (${placeholders(skus)})`,
-    [...skus, ...skus],
-  );
-  const bundles = [...new Set(direct.map((row) => row.bundle_code as string))];
-  const rows = bundles.length
-    ? await q.query(`SELECT bundle_code, component_code, quantity FROM bundle_component WHERE bundle_code IN (${placeholders(bundles)}) ORDER BY bundle_code, component_code`, bundles)
-    : [];
   for (const row of rows) {
     if (!components.has(row.bundle_code)) components.set(row.bundle_code, []);
     components.get(row.bundle_code)!.push({ sku: row.component_code, quantity: Number(row.quantity) });
@@ -56,9 +73,12 @@ export async function loadCompositions(q: Queryable, skus: readonly string[]): P
 
 export async function knownSkus(q: Queryable, skus: readonly string[]): Promise<Set<string>> {
   if (skus.length === 0) return new Set();
-  const rows = await q.query(`SELECT code FROM sku_ref WHERE code IN (${placeholders(skus)})`, [...skus]);
-  return new Set(rows.map((row) => row.code as string));
+  const read = knownSkusRead(skus);
+  return knownSkusFrom(await q.query(read.sql, read.params));
 }
+
+export const knownSkusRead = (skus: readonly string[]): Statement => ({ sql: `SELECT code FROM sku_ref WHERE code IN (${placeholders(skus)})`, params: [...skus] });
+export const knownSkusFrom = (rows: readonly any[]) => new Set(rows.map((row) => row.code as string));
 
 /** Applies a catalog SKU event to inventory's copy: the SKU exists, with this composition. */
 export async function saveSkuCopy(em: EntityManager, sku: { code: string; components: ComponentLine[] }): Promise<void> {

@@ -8,7 +8,7 @@ import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
 import { publishAvailability } from './availability-feed';
-import { knownSkus, loadChannelRules, loadCompositions } from './catalog-copy';
+import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
 import { loadStock, moveReserved, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
 
@@ -133,10 +133,11 @@ export class ReservationStore {
   private async hold(em: EntityManager, requests: HoldRequest[]): Promise<Outcome<HoldResult>[]> {
     const dialect = this.db.dialect;
     // Every channel's rules: publishing the new availability needs them all.
-    const rules = await loadChannelRules(em);
     const requested = unique(requests.flatMap((request) => request.input.lines.map((line) => line.sku)));
-    const known = await knownSkus(em, requested);
-    const compositions = await loadCompositions(em, requested);
+    const [ruleRows, knownRows, compositionRows] = await readAll(em, dialect, [channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)]);
+    const rules = channelRulesFrom(ruleRows);
+    const known = knownSkusFrom(knownRows);
+    const compositions = compositionsFrom(compositionRows);
     const outcomes: (Outcome<HoldResult> | null)[] = requests.map(({ input }) => {
       if (!rules.has(input.channel)) return { ok: false, error: badInput(`Unknown channel "${input.channel}"`, { channel: input.channel }) };
       const unknown = input.lines.map((line) => line.sku).filter((sku) => !known.has(sku));
