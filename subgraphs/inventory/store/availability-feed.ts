@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, upsertStatements, writeAll, type Dialect } from '../../../shared/database';
+import { placeholders, readAll, upsertStatements, writeAll, type Dialect } from '../../../shared/database';
 import { enqueueStatements } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
 import { loadChannelRules, loadCompositions, type Compositions } from './catalog-copy';
 import type { ChannelRule } from '../domain/availability';
 import { fencedFrom, loadRingFences, type RingFences } from './ring-fence';
-import { stockChangeEvents } from './stock-feed';
+import { feedRead, stockChangeEvents } from './stock-feed';
 import { loadStock, type StockMap } from './stock-store';
 
 /** One change on the stream; its cursor is the outbox publication sequence, known once published. */
@@ -52,16 +52,22 @@ export async function publishAvailability(
     if (parts?.length) parts.forEach((part) => simple.add(part.sku));
     else simple.add(sku);
   }
-  // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
-  const stockFeed = channels ? { events: [], writes: [] } : await stockChangeEvents(em, dialect, [...simple]);
   const { stock, fences, rules } = await current(em, dialect, [...simple], channels, known);
   const targetList = [...targets].sort();
   // Keyed (channel, SKU): naming the channels lets both engines look the rows up by key instead of scanning.
   const channelCodes = [...rules.keys()];
-  const previous = channelCodes.length === 0 ? [] : await em.query(
-    `SELECT channel_code, sku_code, available FROM availability_state WHERE channel_code IN (${placeholders(channelCodes)}) AND sku_code IN (${placeholders(targetList)})`,
-    [...channelCodes, ...targetList],
-  );
+  // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
+  // Both reads in one round trip on MySQL.
+  const feed = !channels;
+  const results = await readAll(em, dialect, [
+    ...(channelCodes.length ? [{
+      sql: `SELECT channel_code, sku_code, available FROM availability_state WHERE channel_code IN (${placeholders(channelCodes)}) AND sku_code IN (${placeholders(targetList)})`,
+      params: [...channelCodes, ...targetList],
+    }] : []),
+    ...(feed ? [feedRead([...simple])] : []),
+  ]);
+  const previous = channelCodes.length ? results[0] : [];
+  const stockFeed = feed ? await stockChangeEvents(em, dialect, [...simple], results[results.length - 1]) : { events: [], writes: [] };
   const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
   const changes: Omit<AvailabilityChange, 'cursor'>[] = [];
   const at = new Date().toISOString();

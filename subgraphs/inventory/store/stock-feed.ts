@@ -32,14 +32,23 @@ interface FeedRow {
  */
 async function readFeed(q: Queryable, skus: readonly string[]): Promise<FeedRow[]> {
   if (skus.length === 0) return [];
-  const rows = await q.query(
-    `SELECT s.sku_code, s.location_code, s.on_hand - s.committed - s.reserved - s.damaged - s.quality_control - s.safety_stock AS sellable, s.incoming,
+  const read = feedRead(skus);
+  return feedRows(await q.query(read.sql, read.params));
+}
+
+/** The read of `readFeed` (SKUs not empty), for callers that send it with other reads. */
+export function feedRead(skus: readonly string[]): Statement {
+  return {
+    sql: `SELECT s.sku_code, s.location_code, s.on_hand - s.committed - s.reserved - s.damaged - s.quality_control - s.safety_stock AS sellable, s.incoming,
        (SELECT l.id FROM ledger_entry l WHERE l.sku_code = s.sku_code AND l.location_code = s.location_code ORDER BY l.id DESC LIMIT 1) AS version,
        f.sellable AS told_sellable, f.incoming AS told_incoming, f.version AS told_version
      FROM stock_level s LEFT JOIN stock_feed_state f ON f.sku_code = s.sku_code AND f.location_code = s.location_code
-     WHERE s.sku_code IN (${placeholders(skus)}) ORDER BY s.sku_code, s.location_code`,
-    [...new Set(skus)],
-  );
+     WHERE s.sku_code IN (${placeholders([...new Set(skus)])}) ORDER BY s.sku_code, s.location_code`,
+    params: [...new Set(skus)],
+  };
+}
+
+function feedRows(rows: readonly any[]): FeedRow[] {
   return rows.map((row) => ({
     sku: row.sku_code, location: row.location_code, sellable: Math.max(0, Number(row.sellable)), incoming: Number(row.incoming), version: Number(row.version ?? 0),
     told: row.told_version == null ? null : { sellable: Number(row.told_sellable), incoming: Number(row.told_incoming), version: Number(row.told_version) },
@@ -80,8 +89,8 @@ export async function stockFigures(q: Queryable, skus: readonly string[]): Promi
  * to write in the same transaction (with its own writes, in one round trip on MySQL). Called
  * wherever availability is published, so no stock change is missed.
  */
-export async function stockChangeEvents(em: EntityManager, dialect: Dialect, skus: readonly string[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
-  const changed = (await readFeed(em, skus)).filter((row) => !row.told
+export async function stockChangeEvents(em: EntityManager, dialect: Dialect, skus: readonly string[], rows?: readonly any[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
+  const changed = (rows ? feedRows(rows) : await readFeed(em, skus)).filter((row) => !row.told
     || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
   if (changed.length === 0) return { events: [], writes: [] };
   const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));
