@@ -96,7 +96,7 @@ async function current(em: EntityManager, dialect: Dialect, simple: string[], ch
   const [{ stock }, rules, fences] = await Promise.all([
     loadStock(em, dialect, missing),
     known && !channels ? known.rules : loadChannelRules(em, channels),
-    loadRingFences(em, missing),
+    loadRingFences(em, dialect, missing),
   ]);
   if (known) {
     for (const sku of simple) {

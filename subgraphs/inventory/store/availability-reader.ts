@@ -46,7 +46,7 @@ export class AvailabilityReader {
       if (parts?.length) parts.forEach((part) => simple.add(part.sku));
       else simple.add(sku);
     }
-    const [{ stock }, fences] = await Promise.all([loadStock(this.db, this.db.dialect, [...simple]), loadRingFences(this.db, [...simple])]);
+    const [{ stock }, fences] = await Promise.all([loadStock(this.db, this.db.dialect, [...simple]), loadRingFences(this.db, this.db.dialect, [...simple])]);
     return { rules, compositions, stock, fences, simple: [...simple] };
   }
 

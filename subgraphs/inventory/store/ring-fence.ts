@@ -44,10 +44,10 @@ export function allocationRead(skus: readonly string[]): Statement {
  * does not grow with the SKU's history. Read under the SKUs' stock-row locks, as every hold
  * is, so the figures cannot move while a hold decides.
  */
-export async function loadRingFences(q: Queryable, skus: readonly string[], now = new Date()): Promise<RingFences> {
+export async function loadRingFences(q: Queryable, dialect: Dialect, skus: readonly string[], now = new Date()): Promise<RingFences> {
   if (skus.length === 0) return { allocations: new Map(), held: new Map() };
   const read = allocationRead(skus);
-  return ringFences(q, 'sqlite', await q.query(read.sql, read.params), now);
+  return ringFences(q, dialect, await q.query(read.sql, read.params), now);
 }
 
 /** The fences of the allocations `allocationRead` returned: reads what the allocated channels hold, if there are any. */
