@@ -97,6 +97,13 @@ export interface Movement {
   reason?: string | null;
 }
 
+/** How a movement changes its row: only while `requireSellable` units are sellable, or setting the last count. */
+interface RowOptions {
+  requireSellable?: number;
+  expiredHeld?: number;
+  lastCountAt?: Date;
+}
+
 /**
  * Applies bucket deltas to one stock row and writes the ledger entry that explains them;
  * `before` is the row as stored (StockRead.raw), so the entry's figures add up to the row.
@@ -109,27 +116,17 @@ export async function moveStock(
   movement: Movement,
   before: StockFigures,
   deltas: Deltas,
-  options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date } = {},
+  options: RowOptions = {},
 ): Promise<boolean> {
-  if (!(await updateStockRow(em, movement.sku, movement.location, deltas, options))) return false;
-  await writeLedger(em, [{ movement, deltas, after: applyDeltas(before, deltas) }]);
+  const update = stockRowUpdate(movement.sku, movement.location, deltas, options);
+  if ((await execute(em, update.sql, update.params)) !== 1) return false;
+  // Only once the row changed: a refused movement leaves no entry behind.
+  await writeAll(em, ledgerStatements([{ movement, deltas, after: applyDeltas(before, deltas) }]));
   return true;
 }
 
-/** The row half of `moveStock`: the (conditional) UPDATE alone, for callers that write the ledger themselves. */
-export async function updateStockRow(
-  em: EntityManager,
-  sku: string,
-  location: string,
-  deltas: Deltas,
-  options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date } = {},
-): Promise<boolean> {
-  const { sql, params } = stockRowUpdate(sku, location, deltas, options);
-  return (await execute(em, sql, params)) === 1;
-}
-
-/** The UPDATE of `updateStockRow`, to run with others. */
-function stockRowUpdate(sku: string, location: string, deltas: Deltas, options: { requireSellable?: number; expiredHeld?: number; lastCountAt?: Date }): Statement {
+/** The (conditional) UPDATE of one stock row that a movement makes. */
+function stockRowUpdate(sku: string, location: string, deltas: Deltas, options: RowOptions): Statement {
   const sets = BUCKETS.filter((b) => deltas[b]).map((b) => `${COLUMN[b]} = ${COLUMN[b]} + ?`);
   const values: unknown[] = BUCKETS.filter((b) => deltas[b]).map((b) => deltas[b]);
   if (options.lastCountAt) {
@@ -200,11 +197,7 @@ export const LEDGER_COLUMNS = [
   ...BUCKETS.map((b) => `d_${COLUMN[b]}`), ...BUCKETS.map((b) => COLUMN[b]),
 ];
 
-/** Appends ledger entries, in order, a few hundred to a statement. */
-export async function writeLedger(em: EntityManager, entries: readonly LedgerWrite[]): Promise<void> {
-  await writeAll(em, ledgerStatements(entries));
-}
-
+/** Ledger entries, in order, a few hundred to a statement. */
 function ledgerStatements(entries: readonly LedgerWrite[]): Statement[] {
   const now = new Date().toISOString();
   return insertStatements('ledger_entry', LEDGER_COLUMNS, entries.map(({ movement, deltas, after }) => [
