@@ -89,6 +89,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   ];
   const server = new ApolloServer<GatewayContext>({
     gateway,
+    // The process stops everything in order on SIGTERM (main.ts, serve.ts). Apollo's own handler
+    // would stop this server alone and then signal the process again, killing it before its
+    // databases close.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       requestLogPlugin<GatewayContext>(logger, 'graphql request', (context) => ({ requestId: context.requestId, keyId: context.identity?.keyId ?? null, internal: context.internal || undefined })),

@@ -48,6 +48,8 @@ export async function serveSubgraph(name: SubgraphName, config: Config, logger: 
     schema: runtime.schema,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLog],
     includeStacktraceInErrorResponses: false,
+    // SIGTERM stops the subgraph in order (below); Apollo's handler would kill the process first.
+    stopOnTerminationSignals: false,
   });
   await server.start();
   app.get('/health', (_req, res) => { res.json({ status: 'ok', subgraph: name }); });

@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../../shared/logger';
 import { loadDemoData } from '../../demo';
 import { startEmbedded } from '../../system';
 import { codeOf, gql, gqlOk } from '../support/client';
 import { dropTestDatabases, testConfig } from '../support/config';
+import { freePort } from '../support/ports';
 
 const logger = createLogger('silent');
 
@@ -71,6 +74,31 @@ describe('starting the system', () => {
     } finally {
       await system.stop();
       await dropTestDatabases(config);
+    }
+  });
+});
+
+describe('stopping the system', () => {
+  it('on SIGTERM finishes its own shutdown, closing every database, and exits 0', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stop-'));
+    const port = await freePort();
+    // Not NODE_ENV=test: Apollo Server handles termination signals itself outside tests.
+    const env = { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '0', LOG_LEVEL: 'silent', ADMIN_API_KEY: 'stop-test-key', DATABASE_URL: '' };
+    const child = spawn(process.execPath, ['-r', './shared/register.js', 'main.ts'], { cwd: path.resolve(__dirname, '../..'), env, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!(await fetch(`http://127.0.0.1:${port}/health`).then((response) => response.ok, () => false))) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error('the system did not start');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      // A database closed by its last connection leaves no write-ahead log behind.
+      expect(fs.readdirSync(dataDir).filter((file) => file.endsWith('-wal'))).toEqual([]);
+    } finally {
+      child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

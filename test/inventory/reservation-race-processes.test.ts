@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { identityHeaders, type Identity } from '../../shared/auth';
 import { usesMysql } from '../support/config';
+import { freePort } from '../support/ports';
 import { reservedOf, storedViolations } from './stock-invariants';
 import { startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
@@ -19,17 +19,6 @@ const CALLER: Identity = { keyId: 'race', name: 'race test', scopes: ['reservati
 const RESERVE = 'mutation($i: ReserveInput!) { reserve(input: $i) { id status } }';
 
 interface Replica { child: ChildProcess; url: string; output: string[] }
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startReplica(databaseUrl: string, dataDir: string): Promise<Replica> {
   const port = await freePort();
