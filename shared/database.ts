@@ -164,6 +164,9 @@ export async function openDatabase(
   return new Database(spec.name, 'sqlite', writer, reader, file);
 }
 
+/** The dialect of the database an EntityManager talks to. */
+export const dialectOf = (em: EntityManager): Dialect => (em.connection.options.type === 'mysql' ? 'mysql' : 'sqlite');
+
 /** Runs a write inside the caller's transaction and returns how many rows it changed. */
 export async function execute(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
   if (!em.queryRunner) throw new Error('execute() must run inside a transaction');
@@ -213,7 +216,7 @@ export async function insertRows(
  */
 export async function writeAll(em: EntityManager, statements: readonly Statement[]): Promise<number[]> {
   if (statements.length === 0) return [];
-  if (statements.length === 1 || em.connection.options.type !== 'mysql') {
+  if (statements.length === 1 || dialectOf(em) !== 'mysql') {
     const changed: number[] = [];
     for (const statement of statements) changed.push(await execute(em, statement.sql, statement.params));
     return changed;

@@ -1,5 +1,5 @@
 import { Table, TableColumn, TableIndex, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { insertStatements, writeAll, type Database, type Dialect, type Statement } from './database';
+import { dialectOf, insertStatements, writeAll, type Database, type Dialect, type Statement } from './database';
 import type { BusEvent } from './event-bus';
 
 /** Creates the outbox and the processed-event record every subgraph database has. */
@@ -135,7 +135,7 @@ export function enqueueStatements(dialect: Dialect, events: readonly OutboxEvent
 
 /** Writes many events in the caller's transaction (see `enqueueStatements`). */
 export async function enqueueMany(em: EntityManager, events: OutboxEvent[]): Promise<void> {
-  await writeAll(em, enqueueStatements(em.connection.options.type === 'mysql' ? 'mysql' : 'sqlite', events));
+  await writeAll(em, enqueueStatements(dialectOf(em), events));
 }
 
 /**
@@ -147,7 +147,7 @@ export class NumberOutboxOnWrite1700000003000 implements MigrationInterface {
   name = 'NumberOutboxOnWrite1700000003000';
 
   async up(runner: QueryRunner): Promise<void> {
-    if (runner.connection.options.type !== 'better-sqlite3') return;
+    if (dialectOf(runner.manager) !== 'sqlite') return;
     const [{ last, pruned }] = await runner.query(
       "SELECT COALESCE(MAX(seq), 0) AS last, (SELECT pruned_through FROM outbox_state WHERE name = 'relay') AS pruned FROM outbox",
     );

@@ -67,7 +67,7 @@ export async function publishAvailability(
     ...(feed ? [feedRead([...simple])] : []),
   ]);
   const previous = channelCodes.length ? results[0] : [];
-  const stockFeed = feed ? await stockChangeEvents(em, dialect, [...simple], results[results.length - 1]) : { events: [], writes: [] };
+  const stockFeed = feed ? await stockChangeEvents(em, dialect, results[results.length - 1]) : { events: [], writes: [] };
   const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
   const changes: Omit<AvailabilityChange, 'cursor'>[] = [];
   const at = new Date().toISOString();

@@ -132,8 +132,8 @@ export class ReservationStore {
 
   private async hold(em: EntityManager, requests: HoldRequest[]): Promise<Outcome<HoldResult>[]> {
     const dialect = this.db.dialect;
-    // Every channel's rules: publishing the new availability needs them all.
     const requested = unique(requests.flatMap((request) => request.input.lines.map((line) => line.sku)));
+    // Every channel's rules (publishing the new availability needs them all), with the SKUs; one round trip on MySQL.
     const [ruleRows, knownRows, compositionRows] = await readAll(em, dialect, [channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)]);
     const rules = channelRulesFrom(ruleRows);
     const known = knownSkusFrom(knownRows);

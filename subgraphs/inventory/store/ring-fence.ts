@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { insertStatements, placeholders, readAll, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import { ringFencedFor } from '../domain/availability';
+import { lapsedRead } from './stock-store';
 
 /** sku → channel → units; the dedicated allocations and what each channel holds now. */
 export interface RingFences {
@@ -56,16 +57,10 @@ export async function ringFences(q: Queryable, dialect: Dialect, allocationRows:
   const allocated = [...new Set(allocationRows.map((row) => row.sku_code as string))];
   const [held, lapsed] = await readAll(q, dialect, [
     { sql: `SELECT sku_code, channel_code, units FROM channel_held WHERE units <> 0 AND sku_code IN (${placeholders(allocated)})`, params: allocated },
-    {
-      // Driven from the (status, expires_at) index, as in loadStock: lapsed-but-unswept holds are few.
-      sql: `SELECT a.sku_code, r.channel_code, -SUM(a.quantity) AS units FROM reservation r
-     CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
-     WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(allocated)})
-     GROUP BY a.sku_code, r.channel_code`,
-      params: [now.toISOString(), ...allocated],
-    },
+    lapsedRead(allocated, 'channel_code', now),
   ]);
-  return { allocations: nest([...allocationRows]), held: nest([...held, ...lapsed]) };
+  const lapsedUnits = lapsed.map((row) => ({ sku_code: row.sku_code, channel_code: row.channel_code, units: -Number(row.quantity) }));
+  return { allocations: nest([...allocationRows]), held: nest([...held, ...lapsedUnits]) };
 }
 
 /** A change to the units a channel holds of a SKU (see `channel_held`). */

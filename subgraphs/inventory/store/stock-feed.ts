@@ -83,14 +83,14 @@ export async function stockFigures(q: Queryable, skus: readonly string[]): Promi
 }
 
 /**
- * Inside a transaction that may have moved stock of the given SKUs: finds every location whose
+ * Inside a transaction that may have moved stock: from the rows `feedRead` returned for its SKUs, finds every location whose
  * sellable or incoming units differ from what routing was last told, and returns the
  * `inventory.stock-changed` events and the writes recording them as told, both for the caller
  * to write in the same transaction (with its own writes, in one round trip on MySQL). Called
  * wherever availability is published, so no stock change is missed.
  */
-export async function stockChangeEvents(em: EntityManager, dialect: Dialect, skus: readonly string[], rows?: readonly any[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
-  const changed = (rows ? feedRows(rows) : await readFeed(em, skus)).filter((row) => !row.told
+export async function stockChangeEvents(em: EntityManager, dialect: Dialect, rows: readonly any[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
+  const changed = feedRows(rows).filter((row) => !row.told
     || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
   if (changed.length === 0) return { events: [], writes: [] };
   const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));

@@ -46,16 +46,25 @@ export function stockReads(dialect: Dialect, skus: readonly string[], options: {
   const lock = options.lock && dialect === 'mysql' ? ' FOR UPDATE' : '';
   return [
     { sql: `${SELECT_STOCK} WHERE sku_code IN (${placeholders(sorted)}) ORDER BY sku_code, location_code${lock}`, params: sorted },
-    {
-      // Driven from the (status, expires_at) index: lapsed-but-unswept holds are few, while a hot
-      // SKU has thousands of allocations. In SQLite CROSS JOIN fixes that order; MySQL reads it as JOIN.
-      sql: `SELECT a.sku_code, a.location_code, SUM(a.quantity) AS quantity FROM reservation r
-     CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
-     WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(sorted)})
-     GROUP BY a.sku_code, a.location_code`,
-      params: [(options.now ?? new Date()).toISOString(), ...sorted],
-    },
+    lapsedRead(sorted, 'location_code', options.now),
   ];
+}
+
+/**
+ * The units still held by holds of the SKUs that have lapsed but not been swept, per SKU and
+ * `per` (a location, or the holding channel), as `quantity`. Driven from the (status, expires_at)
+ * index: lapsed-but-unswept holds are few, while a hot SKU has thousands of allocations. In
+ * SQLite CROSS JOIN fixes that order; MySQL reads it as JOIN.
+ */
+export function lapsedRead(skus: readonly string[], per: 'location_code' | 'channel_code', now = new Date()): Statement {
+  const column = per === 'location_code' ? 'a.location_code' : 'r.channel_code';
+  return {
+    sql: `SELECT a.sku_code, ${column}, SUM(a.quantity) AS quantity FROM reservation r
+     CROSS JOIN reservation_allocation a ON a.reservation_id = r.id
+     WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${placeholders(skus)})
+     GROUP BY a.sku_code, ${column}`,
+    params: [now.toISOString(), ...skus],
+  };
 }
 
 /** The StockRead of the rows `stockReads` returned: the stock rows, and the units of lapsed holds at each. */
