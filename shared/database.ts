@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntityManager, type MixedList } from 'typeorm';
+import { flatten } from './arrays';
 import type { Config } from './config';
 import { walCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
@@ -196,7 +197,7 @@ export function insertStatements(
   const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += rowsPerStatement) {
     const chunk = rows.slice(start, start + rowsPerStatement);
-    statements.push({ sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}${suffix && ` ${suffix}`}`, params: chunk.flat() });
+    statements.push({ sql: `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}${suffix && ` ${suffix}`}`, params: flatten(chunk) });
   }
   return statements;
 }
@@ -221,7 +222,7 @@ export async function writeAll(em: EntityManager, statements: readonly Statement
     for (const statement of statements) changed.push(await execute(em, statement.sql, statement.params));
     return changed;
   }
-  const results: { affectedRows?: number }[] = await em.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+  const results: { affectedRows?: number }[] = await em.query(statements.map((statement) => statement.sql).join(';\n'), flatten(statements.map((statement) => statement.params)));
   return results.map((result) => Number(result.affectedRows ?? 0));
 }
 
@@ -268,7 +269,7 @@ export interface Queryable {
  */
 export async function readAll(q: Queryable, dialect: Dialect, statements: readonly Statement[]): Promise<any[][]> {
   if (statements.length > 1 && dialect === 'mysql') {
-    return q.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
+    return q.query(statements.map((statement) => statement.sql).join(';\n'), flatten(statements.map((statement) => statement.params)));
   }
   const results: any[][] = [];
   for (const statement of statements) results.push(await q.query(statement.sql, statement.params));

@@ -1,4 +1,5 @@
 import { Table, TableColumn, TableIndex, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { flatMapped } from './arrays';
 import { dialectOf, insertStatements, writeAll, type Database, type Dialect, type Statement } from './database';
 import type { BusEvent } from './event-bus';
 
@@ -128,7 +129,7 @@ export function enqueueStatements(dialect: Dialect, events: readonly OutboxEvent
   const statements: Statement[] = [];
   for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
-    statements.push({ sql: NUMBERED_INSERT(chunk.length), params: chunk.flatMap((row, index) => [...row, index + 1]) });
+    statements.push({ sql: NUMBERED_INSERT(chunk.length), params: flatMapped(chunk, (row, index) => [...row, index + 1]) });
   }
   return statements;
 }
@@ -219,7 +220,7 @@ export async function handleManyOnce(
       const chunk = fresh.slice(start, start + 500);
       await em.query(
         `INSERT INTO processed_event (consumer, event_id, processed_at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-        chunk.flatMap((event) => [consumer, event.id, now]),
+        flatMapped(chunk, (event) => [consumer, event.id, now]),
       );
     }
     for (const event of fresh) await apply(em, event);

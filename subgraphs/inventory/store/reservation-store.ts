@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { flatMapped, flatten } from '../../../shared/arrays';
 import { insertStatements, placeholders, readAll, type Database, type Statement } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
@@ -132,7 +133,7 @@ export class ReservationStore {
 
   private async hold(em: EntityManager, requests: HoldRequest[]): Promise<Outcome<HoldResult>[]> {
     const dialect = this.db.dialect;
-    const requested = unique(requests.flatMap((request) => request.input.lines.map((line) => line.sku)));
+    const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
     // Every channel's rules (publishing the new availability needs them all), with the SKUs; one round trip on MySQL.
     const [ruleRows, knownRows, compositionRows] = await readAll(em, dialect, [channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)]);
     const rules = channelRulesFrom(ruleRows);
@@ -146,7 +147,7 @@ export class ReservationStore {
     });
     const needsOf = requests.map(({ input }, index) =>
       outcomes[index] ? [] : explodeLines(input.lines, (sku) => compositions.components.get(sku) ?? []));
-    const skus = unique(needsOf.flat().map((need) => need.sku));
+    const skus = unique(flatten(needsOf).map((need) => need.sku));
     // One round trip on MySQL. Locked first: a key stored by a hold that committed while this
     // one waited is seen by the reads after.
     const keyReads = storedKeyReads(requests.filter((_, index) => !outcomes[index]).map((request) => request.input));
@@ -200,7 +201,7 @@ export class ReservationStore {
     }
     if (accepted.length) {
       await this.write(em, read, accepted, now);
-      await publishAvailability(em, dialect, unique(accepted.flatMap((hold) => hold.allocations.map((part) => part.sku))), undefined, {
+      await publishAvailability(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
         covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(requested), value: compositions },
       });
     }
@@ -213,17 +214,17 @@ export class ReservationStore {
    */
   private async write(em: EntityManager, read: StockRead, accepted: { request: HoldRequest; reservation: Reservation; allocations: Allocation[] }[], now: Date): Promise<void> {
     const at = now.toISOString();
-    await moveReserved(em, read, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({
+    await moveReserved(em, read, flatMapped(accepted, ({ reservation, allocations }) => allocations.map((part) => ({
       sku: part.sku, location: part.location, quantity: part.quantity,
       movement: { type: 'RESERVE', source: 'reservation', idempotencyKey: reservation.id, occurredAt: now },
     }))), [
       ...insertStatements('reservation', ['id', 'channel_code', 'idempotency_key', 'payload_hash', 'status', 'expires_at', 'created_at', 'updated_at'],
         accepted.map(({ request, reservation }) => [reservation.id, reservation.channel, request.input.idempotencyKey, request.hash, 'ACTIVE', reservation.expiresAt.toISOString(), at, at])),
       ...insertStatements('reservation_line', ['reservation_id', 'line_no', 'sku_code', 'quantity'],
-        accepted.flatMap(({ reservation }) => reservation.lines.map((line, index) => [reservation.id, index, line.sku, line.quantity]))),
+        flatMapped(accepted, ({ reservation }) => reservation.lines.map((line, index) => [reservation.id, index, line.sku, line.quantity]))),
       ...insertStatements('reservation_allocation', ['reservation_id', 'sku_code', 'location_code', 'quantity'],
-        accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => [reservation.id, part.sku, part.location, part.quantity]))),
-      ...heldStatements(this.db.dialect, accepted.flatMap(({ reservation, allocations }) => allocations.map((part) => ({ channel: reservation.channel, sku: part.sku, units: part.quantity })))),
+        flatMapped(accepted, ({ reservation, allocations }) => allocations.map((part) => [reservation.id, part.sku, part.location, part.quantity]))),
+      ...heldStatements(this.db.dialect, flatMapped(accepted, ({ reservation, allocations }) => allocations.map((part) => ({ channel: reservation.channel, sku: part.sku, units: part.quantity })))),
     ]);
   }
 
