@@ -149,8 +149,13 @@ export class OutboxRelay {
     }
   }
 
-  /** Numbers the committed rows that have no sequence yet, in id order, after the highest given. */
+  /**
+   * Numbers the committed rows that have no sequence yet, in id order, after the highest given.
+   * MySQL only: on SQLite every row is numbered by the statement that writes it (see
+   * `enqueueStatements`), so there is nothing to number and no transaction to queue behind holds.
+   */
   private async sequence(): Promise<void> {
+    if (this.db.dialect !== 'mysql') return;
     await this.db.transaction(async (em) => {
       const fresh = await em.query(`SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`);
       if (fresh.length === 0) return;

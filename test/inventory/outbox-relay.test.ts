@@ -36,6 +36,9 @@ afterAll(async () => {
   await dropTestDatabases(config);
 });
 beforeEach(() => { published.length = 0; });
+/** Numbering by the relay happens on MySQL only; SQLite numbers rows as it writes them. */
+const onMysql = config.databaseUrl ? it : it.skip;
+const onSqlite = config.databaseUrl ? it.skip : it;
 
 describe('the outbox relay', () => {
   it('publishes commits that ask within a few milliseconds of each other in one drain, in commit order', async () => {
@@ -49,7 +52,7 @@ describe('the outbox relay', () => {
     expect(published[0].map((event) => [event.key, event.seq])).toEqual([['a', 1], ['b', 2], ['c', 3]]);
   });
 
-  it('numbers rows gaplessly in id order when their ids are not consecutive (inserts rolled back in between)', async () => {
+  onMysql('the relay numbers rows gaplessly in id order when their ids are not consecutive (inserts rolled back in between)', async () => {
     const [{ last }] = await db.query('SELECT MAX(id) AS last FROM outbox');
     const ids = [Number(last) + 1, Number(last) + 2, Number(last) + 5, Number(last) + 9, Number(last) + 10];
     await db.transaction(async (em) => {
@@ -83,8 +86,7 @@ describe('the outbox relay', () => {
     expect(published.flat().map((event) => [event.key, event.seq])).toEqual([['w1', Number(last) + 1], ['w2', Number(last) + 2], ['w3', Number(last) + 3], ['w4', Number(last) + 101]]);
   });
 
-  it('numbers, on upgrade, the rows an earlier version left for its relay, before any written after', async () => {
-    if (db.dialect === 'mysql') return;
+  onSqlite('numbers, on upgrade, the rows an earlier version left for its relay, before any written after', async () => {
     await relay.flush();
     const [{ last }] = await db.query('SELECT MAX(seq) AS last FROM outbox');
     await db.transaction(async (em) => {
