@@ -3,7 +3,7 @@ import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { openDatabase } from '../../shared/database';
 import { OutboxRelay } from '../../shared/outbox';
 import { consumeCatalogEvents } from './events/consumers';
-import { createCatalogContext, type CatalogContext } from './graphql/context';
+import { catalogContexts, type CatalogContext } from './graphql/context';
 import { ListingResolver } from './graphql/listing-resolver';
 import { SkuResolver, skuReference } from './graphql/sku-resolver';
 import { BundleComponent, Channel } from './graphql/types';
@@ -35,7 +35,7 @@ export async function createCatalog(deps: SubgraphDeps): Promise<SubgraphRuntime
     name: 'catalog',
     schema,
     db,
-    createContext: (identity, requestId) => createCatalogContext(services, identity, requestId),
+    createContext: catalogContexts(services),
     stop: async () => {
       relay.stop();
       await db.close();

@@ -10,7 +10,7 @@ import { consumeOrderStockEvents } from './events/order-consumers';
 import { AlertResolver } from './graphql/alert-resolver';
 import { AlertStreamResolver } from './graphql/alert-stream-resolver';
 import { AvailabilityResolver } from './graphql/availability-resolver';
-import { createInventoryContext, type InventoryContext, type InventoryServices } from './graphql/context';
+import { inventoryContexts, type InventoryContext, type InventoryServices } from './graphql/context';
 import { LeadTimeResolver } from './graphql/lead-time-resolver';
 import { LocationResolver } from './graphql/location-resolver';
 import { ReservationResolver } from './graphql/reservation-resolver';
@@ -75,7 +75,7 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
     schema,
     db,
     services,
-    createContext: (identity, requestId) => createInventoryContext(services, identity, requestId),
+    createContext: inventoryContexts(services),
     stop: async () => {
       clearInterval(sweeper);
       services.changes.stop();

@@ -4,7 +4,7 @@ import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { consumeChannelOrders } from './events/channel-orders';
 import { consumeOrderEvents } from './events/consumers';
-import { createOrdersContext, type OrdersContext, type OrdersServices } from './graphql/context';
+import { ordersContexts, type OrdersContext, type OrdersServices } from './graphql/context';
 import { OrderMutationResolver } from './graphql/order-mutation-resolver';
 import { OrderResolver, orderReference } from './graphql/order-resolver';
 import { Fulfilment } from './store/fulfilment-store';
@@ -32,7 +32,7 @@ export async function createOrders(deps: SubgraphDeps): Promise<SubgraphRuntime<
     name: 'orders',
     schema,
     db,
-    createContext: (identity, requestId) => createOrdersContext(services, identity, requestId),
+    createContext: ordersContexts(services),
     stop: async () => {
       relay.stop();
       await db.close();

@@ -5,7 +5,7 @@ import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { TopicStream } from '../../shared/topic-stream';
 import { TOPICS } from '../../shared/topics';
 import { consumeRoutingEvents } from './events/consumers';
-import { createRoutingContext, type RoutingContext, type RoutingServices } from './graphql/context';
+import { routingContexts, type RoutingContext, type RoutingServices } from './graphql/context';
 import { OrderRoutingResolver, orderReference } from './graphql/decision-resolver';
 import { LateShipmentResolver } from './graphql/risk-resolver';
 import { RoutingRulesResolver } from './graphql/rules-resolver';
@@ -40,7 +40,7 @@ export async function createRouting(deps: SubgraphDeps): Promise<RoutingRuntime>
     schema,
     db,
     services,
-    createContext: (identity, requestId) => createRoutingContext(services, identity, requestId),
+    createContext: routingContexts(services),
     stop: async () => {
       services.stream.stop();
       relay.stop();

@@ -4,7 +4,7 @@ import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { consumeSyncEvents } from './events/consumers';
 import { ConnectorResolver } from './graphql/connector-resolver';
-import { createSyncContext, type SyncContext, type SyncServices } from './graphql/context';
+import { syncContexts, type SyncContext, type SyncServices } from './graphql/context';
 import { ListingSyncResolver } from './graphql/listing-sync-resolver';
 import { ChannelHealthStore, LeaseStore } from './store/channel-health-store';
 import { ConnectorStore } from './store/connector-store';
@@ -51,7 +51,7 @@ export async function createSync(deps: SubgraphDeps): Promise<SyncRuntime> {
     db,
     services,
     routes: webhookRouter({ connectors, receipts: new WebhookReceipts(db), relay, logger: deps.logger }),
-    createContext: (identity, requestId) => createSyncContext(services, identity, requestId),
+    createContext: syncContexts(services),
     stop: async () => {
       await engine.stop();
       relay.stop();

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { requestContexts, type LoadersOf } from '../../../shared/request-context';
 import type { Identity } from '../../../shared/auth';
 import type { ChangeStream } from '../events/change-stream';
 import type { AvailabilityReader, LeadTime, LeadTimeKey } from '../store/availability-reader';
@@ -31,20 +32,16 @@ export interface InventoryContext extends InventoryServices {
   locationLoader: DataLoader<string, LocationInput | null>;
 }
 
-export function createInventoryContext(services: InventoryServices, identity: Identity | null, requestId: string): InventoryContext {
-  return {
-    ...services,
-    identity,
-    requestId,
-    availabilityLoader: new DataLoader((keys) => services.reader.availability(keys), { cacheKeyFn: (key) => `${key.channel}|${key.sku}` }),
-    leadTimeLoader: new DataLoader((keys) => services.reader.leadTimes(keys), { cacheKeyFn: (key) => `${key.channel}|${key.sku}|${key.by?.toISOString() ?? ''}` }),
-    channelLoader: new DataLoader(async (codes) => {
-      const rules = await loadChannelRules(services.db, codes);
-      return codes.map((code) => rules.get(code) ?? null);
-    }),
-    locationLoader: new DataLoader(async (codes) => {
-      const found = await services.setup.locations(codes);
-      return codes.map((code) => found.get(code) ?? null);
-    }),
-  };
-}
+/** Per request (see `requestContexts`): batching never mixes callers and nothing is cached across requests. */
+export const inventoryContexts = (services: InventoryServices) => requestContexts<InventoryServices, LoadersOf<InventoryContext, InventoryServices>>(services, {
+  availabilityLoader: () => new DataLoader((keys) => services.reader.availability(keys), { cacheKeyFn: (key) => `${key.channel}|${key.sku}` }),
+  leadTimeLoader: () => new DataLoader((keys) => services.reader.leadTimes(keys), { cacheKeyFn: (key) => `${key.channel}|${key.sku}|${key.by?.toISOString() ?? ''}` }),
+  channelLoader: () => new DataLoader(async (codes) => {
+    const rules = await loadChannelRules(services.db, codes);
+    return codes.map((code) => rules.get(code) ?? null);
+  }),
+  locationLoader: () => new DataLoader(async (codes) => {
+    const found = await services.setup.locations(codes);
+    return codes.map((code) => found.get(code) ?? null);
+  }),
+});

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { requestContexts, type LoadersOf } from '../../../shared/request-context';
 import type { Identity } from '../../../shared/auth';
 import type { Fulfilment } from '../store/fulfilment-store';
 import type { OrderIntake } from '../store/order-intake';
@@ -18,13 +19,9 @@ export interface OrdersContext extends OrdersServices {
   returnLoader: DataLoader<string, StoredReturn[]>;
 }
 
-export function createOrdersContext(services: OrdersServices, identity: Identity | null, requestId: string): OrdersContext {
-  return {
-    ...services,
-    identity,
-    requestId,
-    orderLoader: new DataLoader((ids) => services.orders.byIds(ids)),
-    shipmentLoader: new DataLoader((ids) => services.orders.shipmentsOf(ids)),
-    returnLoader: new DataLoader((ids) => services.orders.returnsOf(ids)),
-  };
-}
+/** Per request (see `requestContexts`): batching never mixes callers and nothing is cached across requests. */
+export const ordersContexts = (services: OrdersServices) => requestContexts<OrdersServices, LoadersOf<OrdersContext, OrdersServices>>(services, {
+  orderLoader: () => new DataLoader((ids) => services.orders.byIds(ids)),
+  shipmentLoader: () => new DataLoader((ids) => services.orders.shipmentsOf(ids)),
+  returnLoader: () => new DataLoader((ids) => services.orders.returnsOf(ids)),
+});

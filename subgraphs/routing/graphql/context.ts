@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { requestContexts, type LoadersOf } from '../../../shared/request-context';
 import type { Identity } from '../../../shared/auth';
 import type { Database } from '../../../shared/database';
 import type { TopicStream } from '../../../shared/topic-stream';
@@ -22,12 +23,8 @@ export interface RoutingContext extends RoutingServices {
   decisionVersionLoader: DataLoader<string, StoredDecision | null>;
 }
 
-export function createRoutingContext(services: RoutingServices, identity: Identity | null, requestId: string): RoutingContext {
-  return {
-    ...services,
-    identity,
-    requestId,
-    decisionLoader: new DataLoader((ids) => services.decisions.byOrderIds(ids)),
-    decisionVersionLoader: new DataLoader((ids) => services.decisions.byIds(ids)),
-  };
-}
+/** Per request (see `requestContexts`): batching never mixes callers and nothing is cached across requests. */
+export const routingContexts = (services: RoutingServices) => requestContexts<RoutingServices, LoadersOf<RoutingContext, RoutingServices>>(services, {
+  decisionLoader: () => new DataLoader((ids) => services.decisions.byOrderIds(ids)),
+  decisionVersionLoader: () => new DataLoader((ids) => services.decisions.byIds(ids)),
+});

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { requestContexts, type LoadersOf } from '../../../shared/request-context';
 import type { Identity } from '../../../shared/auth';
 import type { Database } from '../../../shared/database';
 import type { ChannelHealthStore } from '../store/channel-health-store';
@@ -23,12 +24,8 @@ export interface SyncContext extends SyncServices {
   holdBackLoader: DataLoader<string, number>;
 }
 
-export function createSyncContext(services: SyncServices, identity: Identity | null, requestId: string): SyncContext {
-  return {
-    ...services,
-    identity,
-    requestId,
-    listingLoader: new DataLoader((keys) => services.reader.listings(keys), { cacheKeyFn: (key) => `${key.channel}|${key.externalId}` }),
-    holdBackLoader: new DataLoader((channels) => Promise.all(channels.map((channel) => services.health.holdBackFor(channel)))),
-  };
-}
+/** Per request (see `requestContexts`): batching never mixes callers and nothing is cached across requests. */
+export const syncContexts = (services: SyncServices) => requestContexts<SyncServices, LoadersOf<SyncContext, SyncServices>>(services, {
+  listingLoader: () => new DataLoader((keys) => services.reader.listings(keys), { cacheKeyFn: (key) => `${key.channel}|${key.externalId}` }),
+  holdBackLoader: () => new DataLoader((channels) => Promise.all(channels.map((channel) => services.health.holdBackFor(channel)))),
+});
