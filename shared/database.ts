@@ -226,6 +226,26 @@ export async function writeAll(em: EntityManager, statements: readonly Statement
   return results.map((result) => Number(result.affectedRows ?? 0));
 }
 
+/** Writes waiting to be sent, and the check of how many rows each changed (it throws to roll back). */
+export interface PendingWrites {
+  statements: readonly Statement[];
+  verify(changed: readonly number[]): void;
+}
+
+/**
+ * Runs writes, then reads that see them, inside the caller's transaction; on MySQL all in one
+ * round trip (writes and reads in order, as `writeAll` and `readAll` each would). Returns how
+ * many rows each write changed and the rows of each read.
+ */
+export async function writeThenRead(em: EntityManager, dialect: Dialect, writes: readonly Statement[], reads: readonly Statement[]): Promise<{ changed: number[]; rows: any[][] }> {
+  if (dialect !== 'mysql' || writes.length === 0 || reads.length === 0) {
+    return { changed: await writeAll(em, writes), rows: await readAll(em, dialect, reads) };
+  }
+  const statements = [...writes, ...reads];
+  const results: any[] = await em.query(statements.map((statement) => statement.sql).join(';\n'), flatten(statements.map((statement) => statement.params)));
+  return { changed: results.slice(0, writes.length).map((result: { affectedRows?: number }) => Number(result.affectedRows ?? 0)), rows: results.slice(writes.length) };
+}
+
 /** The statements inserting many rows, or where a row with the same key exists, setting its `updateColumns` to the new values. */
 export function upsertStatements(
   dialect: Dialect, table: string, keyColumns: readonly string[], updateColumns: readonly string[], rows: readonly unknown[][],

@@ -1,4 +1,4 @@
-import { openDatabase, writeAll, type Database } from '../../shared/database';
+import { openDatabase, writeAll, writeThenRead, type Database } from '../../shared/database';
 import { dropTestDatabases, testConfig } from '../support/config';
 
 /** writeAll on SQLite, or on MySQL when TEST_MYSQL_URL is set. */
@@ -35,5 +35,22 @@ describe('writes sent together', () => {
       { sql: 'INSERT INTO counter (name, n) VALUES (?, ?)', params: ['b', 9] },
     ]))).rejects.toThrow();
     expect(await db.query('SELECT name, n FROM counter ORDER BY name')).toEqual([{ name: 'a', n: 6 }, { name: 'b', n: 1 }]);
+  });
+
+  it('reads what the writes before them left, in the same round trip on MySQL', async () => {
+    const before = db.queries;
+    const { changed, rows } = await db.transaction((em) => writeThenRead(em, db.dialect, [
+      { sql: 'INSERT INTO counter (name, n) VALUES (?, ?)', params: ['c', 1] },
+      { sql: 'UPDATE counter SET n = n + ? WHERE name IN (?, ?)', params: [10, 'a', 'c'] },
+    ], [
+      { sql: 'SELECT name, n FROM counter WHERE name IN (?, ?) ORDER BY name', params: ['a', 'c'] },
+      { sql: 'SELECT COUNT(*) AS rows_now FROM counter', params: [] },
+    ]));
+    expect(changed).toEqual([1, 2]);
+    expect(rows[0].map((row: { name: string; n: number }) => [row.name, Number(row.n)])).toEqual([['a', 16], ['c', 11]]);
+    expect(Number(rows[1][0].rows_now)).toBe(3);
+    // BEGIN and COMMIT (MySQL also sets the isolation level), and the statements: one request on MySQL.
+    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 4 : 6);
+    await db.transaction((em) => writeAll(em, [{ sql: 'DELETE FROM counter WHERE name = ?', params: ['c'] }, { sql: 'UPDATE counter SET n = n - 10 WHERE name = ?', params: ['a'] }]));
   });
 });

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, readAll, upsertStatements, writeAll, type Dialect } from '../../../shared/database';
+import { placeholders, upsertStatements, writeAll, writeThenRead, type Dialect, type PendingWrites } from '../../../shared/database';
 import { enqueueStatements } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
@@ -40,8 +40,13 @@ export interface KnownState {
  */
 export async function publishAvailability(
   em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[], known?: KnownState,
+  /** The caller's writes of the change being published, sent with the reads below (one round trip on MySQL). */
+  pending?: PendingWrites,
 ): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
-  if (skus.length === 0) return [];
+  if (skus.length === 0) {
+    if (pending) pending.verify(await writeAll(em, pending.statements));
+    return [];
+  }
   const loaded = known?.compositions;
   const compositions = loaded && skus.every((sku) => loaded.of.has(sku)) ? loaded.value : await loadCompositions(em, skus);
   const targets = new Set(skus);
@@ -52,20 +57,29 @@ export async function publishAvailability(
     if (parts?.length) parts.forEach((part) => simple.add(part.sku));
     else simple.add(sku);
   }
-  const { stock, fences, rules } = await current(em, dialect, [...simple], channels, known);
+  // What `known` lacks is read here, and must see the pending writes (they move stock and what
+  // channels hold): then those go first, on their own.
+  const missing = known ? [...simple].filter((sku) => !known.covers.has(sku)) : [...simple];
+  if (pending && missing.length > 0) {
+    pending.verify(await writeAll(em, pending.statements));
+    pending = undefined;
+  }
+  const { stock, fences, rules } = await current(em, dialect, [...simple], missing, channels, known);
   const targetList = [...targets].sort();
   // Keyed (channel, SKU): naming the channels lets both engines look the rows up by key instead of scanning.
   const channelCodes = [...rules.keys()];
   // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
-  // Both reads in one round trip on MySQL.
+  // Both reads, after the caller's pending writes (the feed reads the stock they moved), in one
+  // round trip on MySQL.
   const feed = !channels;
-  const results = await readAll(em, dialect, [
+  const { changed, rows: results } = await writeThenRead(em, dialect, pending?.statements ?? [], [
     ...(channelCodes.length ? [{
       sql: `SELECT channel_code, sku_code, available FROM availability_state WHERE channel_code IN (${placeholders(channelCodes)}) AND sku_code IN (${placeholders(targetList)})`,
       params: [...channelCodes, ...targetList],
     }] : []),
     ...(feed ? [feedRead([...simple])] : []),
   ]);
+  pending?.verify(changed);
   const previous = channelCodes.length ? results[0] : [];
   const stockFeed = feed ? await stockChangeEvents(em, dialect, results[results.length - 1]) : { events: [], writes: [] };
   const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
@@ -90,9 +104,8 @@ export async function publishAvailability(
   return changes;
 }
 
-/** Stock, dedicated allocations and rules for publishing: taken from `known` where it has them, read otherwise. */
-async function current(em: EntityManager, dialect: Dialect, simple: string[], channels: readonly string[] | undefined, known?: KnownState) {
-  const missing = known ? simple.filter((sku) => !known.covers.has(sku)) : simple;
+/** Stock, dedicated allocations and rules for publishing: taken from `known` where it has them, read (`missing`) otherwise. */
+async function current(em: EntityManager, dialect: Dialect, simple: string[], missing: string[], channels: readonly string[] | undefined, known?: KnownState) {
   const [{ stock }, rules, fences] = await Promise.all([
     loadStock(em, dialect, missing),
     known && !channels ? known.rules : loadChannelRules(em, channels),

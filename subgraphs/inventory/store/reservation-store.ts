@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { flatMapped, flatten } from '../../../shared/arrays';
-import { insertStatements, placeholders, readAll, type Database, type Statement } from '../../../shared/database';
+import { insertStatements, placeholders, readAll, type Database, type PendingWrites, type Statement } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
 import { newId } from '../../../shared/ids';
@@ -11,7 +11,7 @@ import { channelAvailable } from '../domain/availability';
 import { publishAvailability } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
-import { loadStock, moveReserved, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
+import { loadStock, reservedMoveWrites, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
 
@@ -200,21 +200,21 @@ export class ReservationStore {
       outcomes[index] = { ok: true, value: { held: reservation } };
     }
     if (accepted.length) {
-      await this.write(em, read, accepted, now);
       await publishAvailability(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
         covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(requested), value: compositions },
-      });
+      }, this.writes(read, accepted, now));
     }
     return outcomes as Outcome<HoldResult>[];
   }
 
   /**
-   * Stores the accepted holds of a group: one conditional UPDATE per stock row, their ledger
-   * entries, their rows and what their channels now hold, sent together.
+   * What stores the accepted holds of a group: one conditional UPDATE per stock row, their ledger
+   * entries, their rows and what their channels now hold, to be sent together (with publishing's
+   * reads after them, in one round trip on MySQL).
    */
-  private async write(em: EntityManager, read: StockRead, accepted: { request: HoldRequest; reservation: Reservation; allocations: Allocation[] }[], now: Date): Promise<void> {
+  private writes(read: StockRead, accepted: { request: HoldRequest; reservation: Reservation; allocations: Allocation[] }[], now: Date): PendingWrites {
     const at = now.toISOString();
-    await moveReserved(em, read, flatMapped(accepted, ({ reservation, allocations }) => allocations.map((part) => ({
+    return reservedMoveWrites(read, flatMapped(accepted, ({ reservation, allocations }) => allocations.map((part) => ({
       sku: part.sku, location: part.location, quantity: part.quantity,
       movement: { type: 'RESERVE', source: 'reservation', idempotencyKey: reservation.id, occurredAt: now },
     }))), [
@@ -285,12 +285,11 @@ export class ReservationStore {
       const ended = [...ending].filter(([, to]) => to === status).map(([id]) => id);
       return { sql: `UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, params: [status, now.toISOString(), ...ended] };
     });
-    await moveReserved(em, read, moves, [
+    await publishAvailability(em, dialect, skus, undefined, undefined, reservedMoveWrites(read, moves, [
       ...heldStatements(dialect, parts.filter((part) => ending.has(part.reservation_id))
         .map((part) => ({ channel: channelOf.get(part.reservation_id)!, sku: part.sku_code, units: -Number(part.quantity) }))),
       ...statuses,
-    ]);
-    await publishAvailability(em, dialect, skus);
+    ]));
     return ending.size;
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { execute, insertIgnore, insertStatements, placeholders, readAll, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
+import { execute, insertIgnore, insertStatements, placeholders, readAll, writeAll, type Dialect, type PendingWrites, type Queryable, type Statement } from '../../../shared/database';
 import { BUCKETS, EMPTY_STOCK, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
 
 /** sku → location → figures. */
@@ -172,10 +172,11 @@ export interface ReservedMove {
  * for its total, which when it takes units only succeeds while that many are sellable (counting
  * units of lapsed holds as free), then one ledger entry per move, in the order given, each with
  * the row's figures once it applies. Advances `read.raw` to the figures written. `along` are the
- * caller's own writes of the same change (its reservations, say): all go to the database
- * together (`writeAll`), in one round trip on MySQL.
+ * caller's own writes of the same change (its reservations, say). Returns the writes for the
+ * caller to send together (`writeAll`, or with the reads after them: `writeThenRead`), in one
+ * round trip on MySQL, and the check of what they changed.
  */
-export async function moveReserved(em: EntityManager, read: StockRead, moves: readonly ReservedMove[], along: readonly Statement[] = []): Promise<void> {
+export function reservedMoveWrites(read: StockRead, moves: readonly ReservedMove[], along: readonly Statement[] = []): PendingWrites {
   const totals = new Map<string, { sku: string; location: string; quantity: number }>();
   for (const move of moves) {
     const key = `${move.sku}|${move.location}`;
@@ -193,12 +194,16 @@ export async function moveReserved(em: EntityManager, read: StockRead, moves: re
     figures.reserved += move.quantity;
     return { movement: { ...move.movement, sku: move.sku, location: move.location }, deltas: { reserved: move.quantity }, after: { ...figures } };
   }));
-  const changed = await writeAll(em, [...updates.map((update) => update.statement), ...ledger, ...along]);
-  for (const [index, { total }] of updates.entries()) {
-    // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
-    // (Whatever was written with it is rolled back with the transaction.)
-    if (total.quantity > 0 && changed[index] !== 1) throw new Error(`stock of ${total.sku} at ${total.location} moved under a hold's lock`);
-  }
+  return {
+    statements: [...updates.map((update) => update.statement), ...ledger, ...along],
+    verify: (changed) => {
+      for (const [index, { total }] of updates.entries()) {
+        // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
+        // (Whatever was written with it is rolled back with the transaction.)
+        if (total.quantity > 0 && changed[index] !== 1) throw new Error(`stock of ${total.sku} at ${total.location} moved under a hold's lock`);
+      }
+    },
+  };
 }
 
 export const LEDGER_COLUMNS = [
