@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { execute, placeholders, type Database } from './database';
+import { execute, placeholders, type Database, type Queryable } from './database';
 import { runDrain, waitForDrain, type DrainRun } from './drain-waits';
 import type { BusEvent, EventBus } from './event-bus';
 import type { Logger } from './logger';
@@ -18,12 +18,23 @@ const LEASE_MS = 10_000;
 /** How long `flushSoon` gathers commits before one drain publishes them all. */
 const FLUSH_SOON_MS = 5;
 
+/** How far the relay has published: every row numbered up to it, and none after. */
+export const PUBLISHED_THROUGH = "(SELECT published_through FROM outbox_state WHERE name = 'relay')";
+
+/** Events committed but not published yet (unnumbered on MySQL, or numbered past the mark): the relay's lag. */
+export async function unpublishedEvents(q: Queryable): Promise<number> {
+  const [row] = await q.query(`SELECT COUNT(*) AS n FROM outbox WHERE seq IS NULL OR seq > ${PUBLISHED_THROUGH}`);
+  return Number(row?.n ?? 0);
+}
+
 /**
- * Publishes committed outbox rows. Each row first gets the next publication sequence (`seq`),
- * assigned after it committed, by the one relay holding the lease; rows then leave in `seq`
- * order. Sequencing after commit is what keeps the order gapless: an id is taken when a row is
+ * Publishes committed outbox rows. On MySQL each row first gets the next publication sequence
+ * (`seq`), assigned after it committed, by the one relay holding the lease (on SQLite, whose
+ * writers take turns, the statement writing a row numbers it); rows then leave in `seq` order.
+ * Sequencing after commit is what keeps the order gapless: an id is taken when a row is
  * inserted, so a slow transaction can commit a lower id after a higher one, but it can only be
  * sequenced once it is visible. A consumer that resumes "after seq N" therefore misses nothing.
+ * Being gapless, what has left is one number, `published_through`, moved after each batch.
  * `flush` runs right after a commit; a timer catches anything a crash or another replica left.
  */
 export class OutboxRelay {
@@ -124,7 +135,7 @@ export class OutboxRelay {
     for (;;) {
       await this.sequence();
       const rows = await this.db.query<OutboxRow>(
-        `SELECT id, seq, topic, aggregate_key, payload, created_at FROM outbox WHERE published_at IS NULL AND seq IS NOT NULL ORDER BY seq LIMIT ${BATCH}`,
+        `SELECT id, seq, topic, aggregate_key, payload, created_at FROM outbox WHERE seq > ${PUBLISHED_THROUGH} ORDER BY seq LIMIT ${BATCH}`,
       );
       if (rows.length === 0) return;
       const events: BusEvent[] = rows.map((row) => ({
@@ -141,9 +152,10 @@ export class OutboxRelay {
         this.logger.warn('outbox publish failed; will retry', { source: this.source, error: String(error) });
         throw error;
       }
-      const ids = rows.map((row) => Number(row.id));
+      // Rows leave in sequence order with no gap: one number marks them all published.
+      const through = Number(rows[rows.length - 1].seq);
       await this.db.transaction((em) =>
-        em.query(`UPDATE outbox SET published_at = ? WHERE id IN (${placeholders(ids)})`, [new Date().toISOString(), ...ids]),
+        em.query("UPDATE outbox_state SET published_through = ? WHERE name = 'relay' AND published_through < ?", [through, through]),
       );
       if (rows.length < BATCH) return;
     }
@@ -186,18 +198,12 @@ export class OutboxRelay {
    */
   async prune(olderThan: Date): Promise<number> {
     return this.db.transaction(async (em) => {
-      const [{ through }] = await em.query('SELECT MAX(seq) AS through FROM outbox WHERE published_at IS NOT NULL AND created_at < ?', [olderThan.toISOString()]);
+      const [{ through }] = await em.query(`SELECT MAX(seq) AS through FROM outbox WHERE seq <= ${PUBLISHED_THROUGH} AND created_at < ?`, [olderThan.toISOString()]);
       if (through == null) return 0;
-      const removed = await execute(em, 'DELETE FROM outbox WHERE published_at IS NOT NULL AND seq <= ?', [Number(through)]);
+      const removed = await execute(em, 'DELETE FROM outbox WHERE seq <= ?', [Number(through)]);
       await em.query("UPDATE outbox_state SET pruned_through = ? WHERE name = 'relay' AND pruned_through < ?", [Number(through), Number(through)]);
       return removed;
     });
-  }
-
-  /** Rows committed but not yet published: the relay's lag, for /ready and metrics. */
-  async pending(): Promise<number> {
-    const [row] = await this.db.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL');
-    return Number(row?.n ?? 0);
   }
 
   stop(): void {

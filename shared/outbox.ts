@@ -162,8 +162,43 @@ export class NumberOutboxOnWrite1700000003000 implements MigrationInterface {
   }
 }
 
+/**
+ * The relay marks what it published by moving one number, `outbox_state.published_through`,
+ * instead of writing `published_at` into every row it published: rows leave in sequence order
+ * with no gap, so everything up to that number is published and nothing after it is. That spares
+ * every event a second write of its row and of an index kept only to find unpublished rows (its
+ * own insert into that index, too). Drops the column and its index after setting the number from
+ * them; an SQL `DROP COLUMN`, which keeps row ids and the id counter (rebuilding the table could
+ * give a pruned event's id, and the consumers' record of it, to a new one).
+ */
+export class PublishedWatermark1700000004000 implements MigrationInterface {
+  name = 'PublishedWatermark1700000004000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.addColumn('outbox_state', new TableColumn({ name: 'published_through', type: 'bigint', default: 0 }));
+    // Published rows are a prefix of the sequence, and pruned rows were all published.
+    const [{ published, pruned }] = await runner.query(
+      "SELECT MAX(seq) AS published, (SELECT pruned_through FROM outbox_state WHERE name = 'relay') AS pruned FROM outbox WHERE published_at IS NOT NULL",
+    );
+    await runner.query("UPDATE outbox_state SET published_through = ? WHERE name = 'relay'", [Math.max(Number(published ?? 0), Number(pruned ?? 0))]);
+    await runner.dropIndex('outbox', 'IDX_outbox_unpublished');
+    await runner.query('ALTER TABLE outbox DROP COLUMN published_at');
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('ALTER TABLE outbox ADD COLUMN published_at varchar(30) NULL');
+    await runner.query("UPDATE outbox SET published_at = created_at WHERE seq <= (SELECT published_through FROM outbox_state WHERE name = 'relay')");
+    await runner.createIndex('outbox', new TableIndex({ name: 'IDX_outbox_unpublished', columnNames: ['published_at', 'seq'] }));
+    await runner.dropColumn('outbox_state', 'published_through');
+  }
+}
+
 /** The outbox tables, in the order every subgraph database applies them. */
-export const OUTBOX_MIGRATIONS = [CreateOutbox1700000000000, AddOutboxSequence1700000001000, IndexUnpublishedBySequence1700000002000, NumberOutboxOnWrite1700000003000];
+export const OUTBOX_MIGRATIONS = [
+  CreateOutbox1700000000000, AddOutboxSequence1700000001000, IndexUnpublishedBySequence1700000002000, NumberOutboxOnWrite1700000003000,
+  PublishedWatermark1700000004000,
+];
+
 
 /**
  * Runs `apply` at most once per (consumer, event), in one transaction with the record that it

@@ -1,7 +1,8 @@
 import { openDatabase, type Database } from '../../shared/database';
 import type { BusEvent, EventBus } from '../../shared/event-bus';
 import { createLogger } from '../../shared/logger';
-import { enqueue, enqueueMany, NumberOutboxOnWrite1700000003000, OUTBOX_MIGRATIONS, OutboxRelay } from '../../shared/outbox';
+import { enqueue, enqueueMany, NumberOutboxOnWrite1700000003000, OUTBOX_MIGRATIONS, OutboxRelay, PublishedWatermark1700000004000 } from '../../shared/outbox';
+import { unpublishedEvents } from '../../shared/outbox-relay';
 import { dropTestDatabases, testConfig } from '../support/config';
 
 /** The outbox relay on SQLite, or on MySQL when TEST_MYSQL_URL is set, publishing to a bus that records what it gets. */
@@ -95,5 +96,45 @@ describe('the outbox relay', () => {
     await db.transaction((em) => new NumberOutboxOnWrite1700000003000().up(em.queryRunner!));
     await commit('new1');
     expect(await numbers(['old1', 'old2', 'new1'])).toEqual([['old1', Number(last) + 1], ['old2', Number(last) + 2], ['new1', Number(last) + 3]]);
+  });
+
+  const publishedThrough = async () => Number((await db.query("SELECT published_through FROM outbox_state WHERE name = 'relay'"))[0].published_through);
+
+  it('marks what it published by moving one number, and counts as pending only what lies past it', async () => {
+    await relay.flush();
+    published.length = 0;
+    expect(await unpublishedEvents(db)).toBe(0);
+    await commit('m1');
+    await commit('m2');
+    expect(await unpublishedEvents(db)).toBe(2);
+    await relay.flush();
+    const [{ last }] = await db.query('SELECT MAX(seq) AS last FROM outbox');
+    expect(await publishedThrough()).toBe(Number(last));
+    expect(await unpublishedEvents(db)).toBe(0);
+    expect(published.flat().map((event) => event.key)).toEqual(['m1', 'm2']);
+    // Nothing is published twice: the next drain starts after the mark.
+    await relay.flush();
+    expect(published.flat()).toHaveLength(2);
+  });
+
+  it('sets the mark, on upgrade, from the rows an earlier version stamped as published', async () => {
+    await relay.flush();
+    published.length = 0;
+    const [{ last }] = await db.query('SELECT MAX(seq) AS last FROM outbox');
+    const base = Number(last);
+    await db.transaction(async (em) => {
+      const runner = em.queryRunner!;
+      await new PublishedWatermark1700000004000().down(runner);
+      const at = new Date().toISOString();
+      for (const [offset, key, publishedAt] of [[1, 'up1', at], [2, 'up2', at], [3, 'up3', null]] as const) {
+        await em.query('INSERT INTO outbox (topic, aggregate_key, payload, created_at, published_at, seq) VALUES (?, ?, ?, ?, ?, ?)', ['t', key, '{}', at, publishedAt, base + offset]);
+      }
+      await new PublishedWatermark1700000004000().up(runner);
+    });
+    expect(await publishedThrough()).toBe(base + 2);
+    expect(await unpublishedEvents(db)).toBe(1);
+    await relay.flush();
+    expect(published.flat().map((event) => [event.key, event.seq])).toEqual([['up3', base + 3]]);
+    expect(await db.query("SELECT COUNT(*) AS n FROM outbox WHERE aggregate_key IN ('up1', 'up2')").then((rows) => Number(rows[0].n))).toBe(2);
   });
 });

@@ -4,7 +4,7 @@ import { openAccessStore } from '../../gateway/access';
 
 /** Columns and tables that move on their own (relay lease and progress, consumers, last use), not because of a mutation. */
 const MOVING_TABLES = new Set(['processed_event', 'outbox_state', 'migrations', 'typeorm_metadata', 'audit_log']);
-const MOVING_COLUMNS = new Set(['published_at', 'last_used_at']);
+const MOVING_COLUMNS = new Set(['last_used_at']);
 
 async function tablesOf(db: Database): Promise<string[]> {
   const rows = db.dialect === 'sqlite'
