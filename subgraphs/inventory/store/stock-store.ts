@@ -130,7 +130,9 @@ export async function moveStock(
   const update = stockRowUpdate(movement.sku, movement.location, deltas, options);
   if ((await execute(em, update.sql, update.params)) !== 1) return false;
   // Only once the row changed: a refused movement leaves no entry behind.
-  await writeAll(em, ledgerStatements([{ movement, deltas, after: applyDeltas(before, deltas) }]));
+  const ledger = new LedgerRows();
+  ledger.add(movement.sku, movement.location, movement, deltas, applyDeltas(before, deltas));
+  await writeAll(em, ledger.statements());
   return true;
 }
 
@@ -149,13 +151,6 @@ function stockRowUpdate(sku: string, location: string, deltas: Deltas, options: 
     params.push(options.expiredHeld ?? 0, options.requireSellable);
   }
   return { sql, params };
-}
-
-export interface LedgerWrite {
-  movement: Movement;
-  deltas: Deltas;
-  /** The row's figures once this entry applies. */
-  after: StockFigures;
 }
 
 /** One hold's change to the units reserved at one stock row, and the ledger entry that explains it. */
@@ -189,13 +184,14 @@ export function reservedMoveWrites(read: StockRead, moves: readonly ReservedMove
     statement: stockRowUpdate(total.sku, total.location, { reserved: total.quantity },
       total.quantity > 0 ? { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 } : {}),
   }));
-  const ledger = ledgerStatements(moves.map((move) => {
+  const ledger = new LedgerRows();
+  for (const move of moves) {
     const figures = rawFigures(read, move.sku, move.location);
     figures.reserved += move.quantity;
-    return { movement: { ...move.movement, sku: move.sku, location: move.location }, deltas: { reserved: move.quantity }, after: { ...figures } };
-  }));
+    ledger.add(move.sku, move.location, move.movement, { reserved: move.quantity }, figures);
+  }
   return {
-    statements: [...updates.map((update) => update.statement), ...ledger, ...along],
+    statements: [...updates.map((update) => update.statement), ...ledger.statements(), ...along],
     verify: (changed) => {
       for (const [index, { total }] of updates.entries()) {
         // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
@@ -212,24 +208,32 @@ export const LEDGER_COLUMNS = [
 ];
 
 /**
- * Ledger entries, in order, a few hundred to a statement. The entries of a hold group share one
- * `occurredAt`, so its text is made once; rows are filled by loops (a quarter of the cost of
- * spreading mapped arrays, per entry of every hold).
+ * Ledger entries in the making, in order, each row taking the figures as they are when it is
+ * added (so a caller moving one row many times passes the same figures, advanced, with no copy).
+ * The entries of a hold group share one `occurredAt`, whose text is made once; rows are filled by
+ * loops, a quarter of the cost of spreading mapped arrays, per entry of every hold.
  */
-function ledgerStatements(entries: readonly LedgerWrite[]): Statement[] {
-  const now = new Date().toISOString();
-  let occurred: Date | null = null;
-  let occurredText = '';
-  return insertStatements('ledger_entry', LEDGER_COLUMNS, entries.map(({ movement, deltas, after }) => {
-    if (movement.occurredAt !== occurred) {
-      occurred = movement.occurredAt;
-      occurredText = occurred.toISOString();
+class LedgerRows {
+  private readonly rows: unknown[][] = [];
+  private readonly recordedAt = new Date().toISOString();
+  private occurred: Date | null = null;
+  private occurredText = '';
+
+  add(sku: string, location: string, movement: Omit<Movement, 'sku' | 'location'>, deltas: Deltas, after: StockFigures): void {
+    if (movement.occurredAt !== this.occurred) {
+      this.occurred = movement.occurredAt;
+      this.occurredText = movement.occurredAt.toISOString();
     }
-    const row: unknown[] = [movement.sku, movement.location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey, occurredText, now];
+    const row: unknown[] = [sku, location, movement.type, movement.reason ?? null, movement.source, movement.idempotencyKey, this.occurredText, this.recordedAt];
     for (const bucket of BUCKETS) row.push(deltas[bucket] ?? 0);
     for (const bucket of BUCKETS) row.push(after[bucket]);
-    return row;
-  }));
+    this.rows.push(row);
+  }
+
+  /** The entries, a few hundred to a statement. */
+  statements(): Statement[] {
+    return insertStatements('ledger_entry', LEDGER_COLUMNS, this.rows);
+  }
 }
 
 export interface LedgerEntry {
