@@ -209,6 +209,11 @@ export async function insertRows(
   for (const statement of insertStatements(table, columns, rows, options)) await em.query(statement.sql, statement.params);
 }
 
+/** Sends statements as one request (MySQL, which allows several): one result each, in order. */
+function sendTogether(q: Queryable, statements: readonly Statement[]): Promise<any[]> {
+  return q.query(statements.map((statement) => statement.sql).join(';\n'), flatten(statements.map((statement) => statement.params)));
+}
+
 /**
  * Runs write statements in order inside the caller's transaction and returns how many rows each
  * changed. On MySQL they travel together, in one round trip (the connection allows multiple
@@ -222,7 +227,7 @@ export async function writeAll(em: EntityManager, statements: readonly Statement
     for (const statement of statements) changed.push(await execute(em, statement.sql, statement.params));
     return changed;
   }
-  const results: { affectedRows?: number }[] = await em.query(statements.map((statement) => statement.sql).join(';\n'), flatten(statements.map((statement) => statement.params)));
+  const results: { affectedRows?: number }[] = await sendTogether(em, statements);
   return results.map((result) => Number(result.affectedRows ?? 0));
 }
 
@@ -230,6 +235,11 @@ export async function writeAll(em: EntityManager, statements: readonly Statement
 export interface PendingWrites {
   statements: readonly Statement[];
   verify(changed: readonly number[]): void;
+}
+
+/** Sends pending writes on their own (`writeAll`) and checks what they changed. */
+export async function writePending(em: EntityManager, pending: PendingWrites): Promise<void> {
+  pending.verify(await writeAll(em, pending.statements));
 }
 
 /**
@@ -241,8 +251,7 @@ export async function writeThenRead(em: EntityManager, dialect: Dialect, writes:
   if (dialect !== 'mysql' || writes.length === 0 || reads.length === 0) {
     return { changed: await writeAll(em, writes), rows: await readAll(em, dialect, reads) };
   }
-  const statements = [...writes, ...reads];
-  const results: any[] = await em.query(statements.map((statement) => statement.sql).join(';\n'), flatten(statements.map((statement) => statement.params)));
+  const results = await sendTogether(em, [...writes, ...reads]);
   return { changed: results.slice(0, writes.length).map((result: { affectedRows?: number }) => Number(result.affectedRows ?? 0)), rows: results.slice(writes.length) };
 }
 
@@ -289,7 +298,7 @@ export interface Queryable {
  */
 export async function readAll(q: Queryable, dialect: Dialect, statements: readonly Statement[]): Promise<any[][]> {
   if (statements.length > 1 && dialect === 'mysql') {
-    return q.query(statements.map((statement) => statement.sql).join(';\n'), flatten(statements.map((statement) => statement.params)));
+    return sendTogether(q, statements);
   }
   const results: any[][] = [];
   for (const statement of statements) results.push(await q.query(statement.sql, statement.params));

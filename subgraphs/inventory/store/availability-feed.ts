@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, upsertStatements, writeAll, writeThenRead, type Dialect, type PendingWrites } from '../../../shared/database';
+import { placeholders, upsertStatements, writeAll, writePending, writeThenRead, type Dialect, type PendingWrites } from '../../../shared/database';
 import { enqueueStatements } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
@@ -44,7 +44,7 @@ export async function publishAvailability(
   pending?: PendingWrites,
 ): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
   if (skus.length === 0) {
-    if (pending) pending.verify(await writeAll(em, pending.statements));
+    if (pending) await writePending(em, pending);
     return [];
   }
   const loaded = known?.compositions;
@@ -61,7 +61,7 @@ export async function publishAvailability(
   // channels hold): then those go first, on their own.
   const missing = known ? [...simple].filter((sku) => !known.covers.has(sku)) : [...simple];
   if (pending && missing.length > 0) {
-    pending.verify(await writeAll(em, pending.statements));
+    await writePending(em, pending);
     pending = undefined;
   }
   const { stock, fences, rules } = await current(em, dialect, [...simple], missing, channels, known);
