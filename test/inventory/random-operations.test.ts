@@ -249,6 +249,17 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
         // What subscribers were last told equals what a read shows now.
         for (const sku of ALL_SKUS) expect([channel.code, sku, fed.get(`${channel.code}|${sku}`) ?? 0]).toEqual([channel.code, sku, bySku.get(sku)]);
       }
+      // What routing was last told of each stock row is what the row can sell and expects now, at
+      // a version no newer than the row's (a change that moved neither is not told).
+      const told = new Map((await db.query('SELECT sku_code, location_code, sellable, incoming, version FROM stock_feed_state'))
+        .map((row) => [`${row.sku_code}|${row.location_code}`, { sellable: Number(row.sellable), incoming: Number(row.incoming), version: Number(row.version) }]));
+      const versions = new Map((await db.query('SELECT sku_code, location_code, version FROM stock_level'))
+        .map((row) => [`${row.sku_code}|${row.location_code}`, Number(row.version)]));
+      for (const [key, row] of stock) {
+        const last = told.get(key);
+        expect([key, last?.sellable, last?.incoming]).toEqual([key, Math.max(0, available(row.figures)), row.figures.incoming]);
+        expect(last!.version).toBeLessThanOrEqual(versions.get(key)!);
+      }
     };
 
     const steps: [number, () => Promise<void>][] = [

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, upsertStatements, writeAll, writePending, writeThenRead, type Dialect, type PendingWrites } from '../../../shared/database';
+import { placeholders, upsertStatements, writeAll, writePending, writeThenRead, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
 import { enqueueStatements } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
@@ -29,6 +29,25 @@ export interface KnownState {
   rules: Map<string, ChannelRule>;
   /** The bundle structure around the SKUs `of` (their components and the bundles made of them), if read. */
   compositions?: { of: ReadonlySet<string>; value: Compositions };
+  /**
+   * What was last published, read with the locks: the availability of the SKUs `of` on every
+   * channel (`availability_state` rows), and routing's stock feed of the `covers` SKUs as
+   * `feedRowsFrom` makes it, past the caller's writes. With it nothing is read after the writes,
+   * and they go with publishing's own, in one round trip on MySQL.
+   */
+  told?: { of: ReadonlySet<string>; availability: readonly any[]; feed: readonly any[] };
+}
+
+/**
+ * The availability last published of the SKUs on the channels, keyed (channel, SKU): naming the
+ * channels lets both engines look the rows up by key instead of scanning.
+ */
+export function availabilityRead(channels: readonly string[], skus: readonly string[]): Statement {
+  if (channels.length === 0 || skus.length === 0) return { sql: 'SELECT channel_code, sku_code, available FROM availability_state WHERE 1 = 0', params: [] };
+  return {
+    sql: `SELECT channel_code, sku_code, available FROM availability_state WHERE channel_code IN (${placeholders(channels)}) AND sku_code IN (${placeholders(skus)})`,
+    params: [...channels, ...skus],
+  };
 }
 
 /**
@@ -40,7 +59,10 @@ export interface KnownState {
  */
 export async function publishAvailability(
   em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[], known?: KnownState,
-  /** The caller's writes of the change being published, sent with the reads below (one round trip on MySQL). */
+  /**
+   * The caller's writes of the change being published: sent with the reads below, or, when
+   * `known.told` spares those reads, with the writes at the end (one round trip on MySQL).
+   */
   pending?: PendingWrites,
 ): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
   if (skus.length === 0) {
@@ -66,22 +88,28 @@ export async function publishAvailability(
   }
   const { stock, fences, rules } = await current(em, dialect, [...simple], missing, channels, known);
   const targetList = [...targets].sort();
-  // Keyed (channel, SKU): naming the channels lets both engines look the rows up by key instead of scanning.
   const channelCodes = [...rules.keys()];
   // Routing keeps its own copy of what each location can sell; a rule change moves no stock.
-  // Both reads, after the caller's pending writes (the feed reads the stock they moved), in one
-  // round trip on MySQL.
   const feed = !channels;
-  const { changed, rows: results } = await writeThenRead(em, dialect, pending?.statements ?? [], [
-    ...(channelCodes.length ? [{
-      sql: `SELECT channel_code, sku_code, available FROM availability_state WHERE channel_code IN (${placeholders(channelCodes)}) AND sku_code IN (${placeholders(targetList)})`,
-      params: [...channelCodes, ...targetList],
-    }] : []),
-    ...(feed ? [feedRead([...simple])] : []),
-  ]);
-  pending?.verify(changed);
-  const previous = channelCodes.length ? results[0] : [];
-  const stockFeed = feed ? await stockChangeEvents(em, dialect, results[results.length - 1]) : { events: [], writes: [] };
+  const told = known?.told;
+  let previous: readonly any[];
+  let feedRows: readonly any[] = [];
+  if (told && feed && missing.length === 0 && targetList.every((sku) => told.of.has(sku))) {
+    previous = told.availability;
+    feedRows = told.feed.filter((row) => simple.has(row.sku_code));
+  } else {
+    // Both reads, after the caller's pending writes (the feed reads the stock they moved), in one
+    // round trip on MySQL.
+    const { changed, rows: results } = await writeThenRead(em, dialect, pending?.statements ?? [], [
+      ...(channelCodes.length ? [availabilityRead(channelCodes, targetList)] : []),
+      ...(feed ? [feedRead([...simple])] : []),
+    ]);
+    pending?.verify(changed);
+    pending = undefined;
+    previous = channelCodes.length ? results[0] : [];
+    if (feed) feedRows = results[results.length - 1];
+  }
+  const stockFeed = feed ? await stockChangeEvents(em, dialect, feedRows) : { events: [], writes: [] };
   const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));
   const changes: Omit<AvailabilityChange, 'cursor'>[] = [];
   const at = new Date().toISOString();
@@ -93,7 +121,8 @@ export async function publishAvailability(
       changes.push({ channel: rule.code, sku, available, at });
     }
   }
-  await writeAll(em, [
+  const written = await writeAll(em, [
+    ...(pending?.statements ?? []),
     ...stockFeed.writes,
     ...upsertStatements(dialect, 'availability_state', ['channel_code', 'sku_code'], ['available'], changes.map((change) => [change.channel, change.sku, change.available])),
     ...enqueueStatements(dialect, [
@@ -101,6 +130,8 @@ export async function publishAvailability(
       ...changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })),
     ]),
   ]);
+  // The caller's writes, when they went with these, came first.
+  pending?.verify(written);
   return changes;
 }
 

@@ -1,4 +1,4 @@
-import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 const code = (name: string, primary = false) => ({ name, type: 'varchar', length: '100', isPrimary: primary });
 const orderId = (name: string, primary = false) => ({ name, type: 'varchar', length: '36', isPrimary: primary });
@@ -67,4 +67,26 @@ export class AddChannelHeld1700000002100 implements MigrationInterface {
   }
 }
 
-export const commitmentMigrations = [AddOrderCommitments1700000000010, AddChannelHeld1700000002100];
+/**
+ * Each stock row counts its changes (`version`, one more with every UPDATE), so the figures a
+ * change leaves carry their version at once. Routing's stock feed used the row's last ledger id,
+ * known only after the ledger INSERT, so it had to be read back after a hold group's writes.
+ * Starts at that id, so every version routing already holds stays older.
+ */
+export class AddStockVersion1700000002200 implements MigrationInterface {
+  name = 'AddStockVersion1700000002200';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.addColumn('stock_level', new TableColumn({ name: 'version', type: 'bigint', default: 0 }));
+    await runner.query(
+      `UPDATE stock_level SET version = COALESCE((SELECT MAX(l.id) FROM ledger_entry l
+         WHERE l.sku_code = stock_level.sku_code AND l.location_code = stock_level.location_code), 0)`,
+    );
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropColumn('stock_level', 'version');
+  }
+}
+
+export const commitmentMigrations = [AddOrderCommitments1700000000010, AddChannelHeld1700000002100, AddStockVersion1700000002200];

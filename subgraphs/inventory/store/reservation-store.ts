@@ -8,9 +8,10 @@ import { newId } from '../../../shared/ids';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
-import { publishAvailability } from './availability-feed';
+import { availabilityRead, publishAvailability } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
+import { feedRowsFrom, toldRead } from './stock-feed';
 import { loadStock, reservedMoveWrites, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
@@ -151,8 +152,12 @@ export class ReservationStore {
     // One round trip on MySQL. Locked first: a key stored by a hold that committed while this
     // one waited is seen by the reads after.
     const keyReads = storedKeyReads(requests.filter((_, index) => !outcomes[index]).map((request) => request.input));
-    const [stockRows = [], expiredRows = [], allocationRows = [], ...keyRows] = skus.length === 0 ? [] : await readAll(em, dialect, [
-      ...stockReads(dialect, skus, { lock: true }), allocationRead(skus), ...keyReads.map((keyRead) => keyRead.statement),
+    // With them, what was last published of everything the group can change (the SKUs and the
+    // bundles made of them): then nothing is read after the group's writes.
+    const published = unique([...skus, ...flatMapped(skus, (sku) => compositions.bundlesOf.get(sku) ?? [])]);
+    const [stockRows = [], expiredRows = [], allocationRows = [], availabilityRows = [], toldRows = [], ...keyRows] = skus.length === 0 ? [] : await readAll(em, dialect, [
+      ...stockReads(dialect, skus, { lock: true }), allocationRead(skus), availabilityRead([...rules.keys()], published), toldRead(skus),
+      ...keyReads.map((keyRead) => keyRead.statement),
     ]);
     const read = stockRead(stockRows, expiredRows);
     const stored = new Map<string, { id: string; hash: string }>();
@@ -200,9 +205,12 @@ export class ReservationStore {
       outcomes[index] = { ok: true, value: { held: reservation } };
     }
     if (accepted.length) {
+      // Made first: it advances `read` past the writes, which the stock feed below is made from.
+      const writes = this.writes(read, accepted, now);
       await publishAvailability(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
         covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(requested), value: compositions },
-      }, this.writes(read, accepted, now));
+        told: { of: new Set(published), availability: availabilityRows, feed: feedRowsFrom(read, skus, toldRows) },
+      }, writes);
     }
     return outcomes as Outcome<HoldResult>[];
   }

@@ -2,6 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { placeholders, upsertStatements, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import type { OutboxEvent } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
+import { sellableRaw, type StockFigures } from '../domain/stock';
+import type { StockRead } from './stock-store';
 
 /** What one location can sell of one SKU now, and what it expects: routing's view of stock. */
 export interface StockFigure {
@@ -9,7 +11,7 @@ export interface StockFigure {
   location: string;
   sellable: number;
   incoming: { quantity: number; expectedAt: string }[];
-  /** The row's last ledger entry: figures of one SKU and location with a higher version are newer. */
+  /** The row's count of changes: figures of one SKU and location with a higher version are newer. */
   version: number;
 }
 
@@ -23,12 +25,9 @@ interface FeedRow {
 }
 
 /**
- * The stock rows of the given SKUs with their ledger position and what routing was last told,
- * read in one statement so figure and version belong together. Sellable counts every hold as
- * stored (a lapsed hold stops counting when the sweep writes its ledger entry, which moves the
- * version). The version is the last entry of the ledger's (SKU, location, id) index, read
- * backwards: one entry, where MariaDB answers MAX(id) by reading every entry of the row, and a
- * hot row has one per hold.
+ * The stock rows of the given SKUs with their version and what routing was last told, read in
+ * one statement so figure and version belong together. Sellable counts every hold as stored (a
+ * lapsed hold stops counting when the sweep changes the row, which moves the version).
  */
 async function readFeed(q: Queryable, skus: readonly string[]): Promise<FeedRow[]> {
   if (skus.length === 0) return [];
@@ -40,12 +39,38 @@ async function readFeed(q: Queryable, skus: readonly string[]): Promise<FeedRow[
 export function feedRead(skus: readonly string[]): Statement {
   return {
     sql: `SELECT s.sku_code, s.location_code, s.on_hand - s.committed - s.reserved - s.damaged - s.quality_control - s.safety_stock AS sellable, s.incoming,
-       (SELECT l.id FROM ledger_entry l WHERE l.sku_code = s.sku_code AND l.location_code = s.location_code ORDER BY l.id DESC LIMIT 1) AS version,
-       f.sellable AS told_sellable, f.incoming AS told_incoming, f.version AS told_version
+       s.version, f.sellable AS told_sellable, f.incoming AS told_incoming, f.version AS told_version
      FROM stock_level s LEFT JOIN stock_feed_state f ON f.sku_code = s.sku_code AND f.location_code = s.location_code
      WHERE s.sku_code IN (${placeholders([...new Set(skus)])}) ORDER BY s.sku_code, s.location_code`,
     params: [...new Set(skus)],
   };
+}
+
+/** What routing was last told of the rows of the given SKUs (SKUs not empty): read with a group's locked reads. */
+export function toldRead(skus: readonly string[]): Statement {
+  const unique = [...new Set(skus)];
+  return { sql: `SELECT sku_code, location_code, sellable, incoming, version FROM stock_feed_state WHERE sku_code IN (${placeholders(unique)})`, params: unique };
+}
+
+/**
+ * The rows `feedRead` would return for the given SKUs, from figures the caller holds under the
+ * rows' locks and has advanced past its own writes (`StockRead.raw` and `versions`), and what
+ * `toldRead` returned: no read after the writes.
+ */
+export function feedRowsFrom(read: StockRead, skus: readonly string[], told: readonly any[]): any[] {
+  const toldOf = new Map(told.map((row) => [`${row.sku_code}|${row.location_code}`, row]));
+  const rows: any[] = [];
+  for (const sku of [...new Set(skus)].sort()) {
+    for (const [location, figures] of [...(read.raw.get(sku) ?? new Map<string, StockFigures>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const key = `${sku}|${location}`;
+      const last = toldOf.get(key);
+      rows.push({
+        sku_code: sku, location_code: location, sellable: sellableRaw(figures), incoming: figures.incoming, version: read.versions.get(key) ?? 0,
+        told_sellable: last?.sellable ?? null, told_incoming: last?.incoming ?? null, told_version: last?.version ?? null,
+      });
+    }
+  }
+  return rows;
 }
 
 function feedRows(rows: readonly any[]): FeedRow[] {

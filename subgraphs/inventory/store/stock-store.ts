@@ -9,7 +9,7 @@ const COLUMN: Record<(typeof BUCKETS)[number], string> = {
   onHand: 'on_hand', committed: 'committed', reserved: 'reserved', damaged: 'damaged',
   qualityControl: 'quality_control', safetyStock: 'safety_stock', incoming: 'incoming',
 };
-const SELECT_STOCK = `SELECT sku_code, location_code, ${BUCKETS.map((b) => COLUMN[b]).join(', ')}, last_count_at FROM stock_level`;
+const SELECT_STOCK = `SELECT sku_code, location_code, ${BUCKETS.map((b) => COLUMN[b]).join(', ')}, last_count_at, version FROM stock_level`;
 const SELLABLE_SQL = 'on_hand - committed - reserved - damaged - quality_control - safety_stock';
 
 export interface StockRead {
@@ -20,6 +20,8 @@ export interface StockRead {
   /** `sku|location` → units still in `reserved` for holds that have expired but not been swept. */
   expired: Map<string, number>;
   lastCountAt: Map<string, string | null>;
+  /** `sku|location` → the row's version (its count of changes), advanced with `raw`. */
+  versions: Map<string, number>;
 }
 
 function figuresOf(row: Record<string, unknown>): StockFigures {
@@ -73,11 +75,13 @@ export function stockRead(rows: readonly any[], expired: readonly any[]): StockR
   const stock: StockMap = new Map();
   const expiredHeld = new Map<string, number>();
   const lastCountAt = new Map<string, string | null>();
+  const versions = new Map<string, number>();
   for (const row of rows) {
     if (!stock.has(row.sku_code)) { stock.set(row.sku_code, new Map()); raw.set(row.sku_code, new Map()); }
     stock.get(row.sku_code)!.set(row.location_code, figuresOf(row));
     raw.get(row.sku_code)!.set(row.location_code, figuresOf(row));
     lastCountAt.set(`${row.sku_code}|${row.location_code}`, row.last_count_at ?? null);
+    versions.set(`${row.sku_code}|${row.location_code}`, Number(row.version ?? 0));
   }
   for (const row of expired) {
     const figures = stock.get(row.sku_code)?.get(row.location_code);
@@ -86,7 +90,7 @@ export function stockRead(rows: readonly any[], expired: readonly any[]): StockR
       expiredHeld.set(`${row.sku_code}|${row.location_code}`, Number(row.quantity));
     }
   }
-  return { raw, stock, expired: expiredHeld, lastCountAt };
+  return { raw, stock, expired: expiredHeld, lastCountAt, versions };
 }
 
 /** The figures of one row as stored (what its ledger adds up to); zeros for a row not read. */
@@ -144,7 +148,7 @@ function stockRowUpdate(sku: string, location: string, deltas: Deltas, options: 
     sets.push('last_count_at = ?');
     values.push(options.lastCountAt.toISOString());
   }
-  let sql = `UPDATE stock_level SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE sku_code = ? AND location_code = ?`;
+  let sql = `UPDATE stock_level SET ${[...sets, 'version = version + 1', 'updated_at = ?'].join(', ')} WHERE sku_code = ? AND location_code = ?`;
   const params: unknown[] = [...values, new Date().toISOString(), sku, location];
   if (options.requireSellable !== undefined) {
     sql += ` AND ${SELLABLE_SQL} + ? >= ?`;
@@ -166,8 +170,9 @@ export interface ReservedMove {
  * Changes `reserved` for many holds at once, under the rows' locks: one UPDATE per stock row
  * for its total, which when it takes units only succeeds while that many are sellable (counting
  * units of lapsed holds as free), then one ledger entry per move, in the order given, each with
- * the row's figures once it applies. Advances `read.raw` to the figures written. `along` are the
- * caller's own writes of the same change (its reservations, say). Returns the writes for the
+ * the row's figures once it applies. Advances `read.raw` and `read.versions` to what is
+ * written. `along` are the caller's own writes of the same change (its reservations, say).
+ * Returns the writes for the
  * caller to send together (`writeAll`, or with the reads after them: `writeThenRead`), in one
  * round trip on MySQL, and the check of what they changed.
  */
@@ -179,11 +184,14 @@ export function reservedMoveWrites(read: StockRead, moves: readonly ReservedMove
     total.quantity += move.quantity;
     totals.set(key, total);
   }
-  const updates = [...totals].filter(([, total]) => total.quantity !== 0).map(([key, total]) => ({
-    total,
-    statement: stockRowUpdate(total.sku, total.location, { reserved: total.quantity },
-      total.quantity > 0 ? { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 } : {}),
-  }));
+  const updates = [...totals].filter(([, total]) => total.quantity !== 0).map(([key, total]) => {
+    read.versions.set(key, (read.versions.get(key) ?? 0) + 1);
+    return {
+      total,
+      statement: stockRowUpdate(total.sku, total.location, { reserved: total.quantity },
+        total.quantity > 0 ? { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 } : {}),
+    };
+  });
   const ledger = new LedgerRows();
   for (const move of moves) {
     const figures = rawFigures(read, move.sku, move.location);
