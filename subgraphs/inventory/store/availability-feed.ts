@@ -6,7 +6,7 @@ import { availabilityFor } from '../domain/channel-availability';
 import { loadChannelRules, loadCompositions, type Compositions } from './catalog-copy';
 import type { ChannelRule } from '../domain/availability';
 import { fencedFrom, loadRingFences, type RingFences } from './ring-fence';
-import { feedRead, stockChangeEvents } from './stock-feed';
+import { feedRead, feedRowsOf, stockChangeEvents, type FeedRow } from './stock-feed';
 import { loadStock, type StockMap } from './stock-store';
 
 /** One change on the stream; its cursor is the outbox publication sequence, known once published. */
@@ -35,7 +35,7 @@ export interface KnownState {
    * `feedRowsFrom` makes it, past the caller's writes. With it nothing is read after the writes,
    * and they go with publishing's own, in one round trip on MySQL.
    */
-  told?: { of: ReadonlySet<string>; availability: readonly any[]; feed: readonly any[] };
+  told?: { of: ReadonlySet<string>; availability: readonly any[]; feed: readonly FeedRow[] };
 }
 
 /**
@@ -93,10 +93,10 @@ export async function publishAvailability(
   const feed = !channels;
   const told = known?.told;
   let previous: readonly any[];
-  let feedRows: readonly any[] = [];
+  let feedRows: readonly FeedRow[] = [];
   if (told && feed && missing.length === 0 && targetList.every((sku) => told.of.has(sku))) {
     previous = told.availability;
-    feedRows = told.feed.filter((row) => simple.has(row.sku_code));
+    feedRows = told.feed.filter((row) => simple.has(row.sku));
   } else {
     // Both reads, after the caller's pending writes (the feed reads the stock they moved), in one
     // round trip on MySQL.
@@ -107,7 +107,7 @@ export async function publishAvailability(
     pending?.verify(changed);
     pending = undefined;
     previous = channelCodes.length ? results[0] : [];
-    if (feed) feedRows = results[results.length - 1];
+    if (feed) feedRows = feedRowsOf(results[results.length - 1]);
   }
   const stockFeed = feed ? await stockChangeEvents(em, dialect, feedRows) : { events: [], writes: [] };
   const last = new Map(previous.map((row: { channel_code: string; sku_code: string; available: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.available)]));

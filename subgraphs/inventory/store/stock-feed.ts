@@ -15,7 +15,8 @@ export interface StockFigure {
   version: number;
 }
 
-interface FeedRow {
+/** One stock row as routing's feed sees it: its figures and version now, and what routing was last told. */
+export interface FeedRow {
   sku: string;
   location: string;
   sellable: number;
@@ -32,7 +33,7 @@ interface FeedRow {
 async function readFeed(q: Queryable, skus: readonly string[]): Promise<FeedRow[]> {
   if (skus.length === 0) return [];
   const read = feedRead(skus);
-  return feedRows(await q.query(read.sql, read.params));
+  return feedRowsOf(await q.query(read.sql, read.params));
 }
 
 /** The read of `readFeed` (SKUs not empty), for callers that send it with other reads. */
@@ -53,27 +54,28 @@ export function toldRead(skus: readonly string[]): Statement {
 }
 
 /**
- * The rows `feedRead` would return for the given SKUs, from figures the caller holds under the
- * rows' locks and has advanced past its own writes (`StockRead.raw` and `versions`), and what
- * `toldRead` returned: no read after the writes.
+ * The feed rows of the given SKUs from figures the caller holds under the rows' locks and has
+ * advanced past its own writes (`StockRead.raw` and `versions`), and what `toldRead` returned:
+ * what `feedRead` would find, with no read after the writes.
  */
-export function feedRowsFrom(read: StockRead, skus: readonly string[], told: readonly any[]): any[] {
+export function feedRowsFrom(read: StockRead, skus: readonly string[], told: readonly any[]): FeedRow[] {
   const toldOf = new Map(told.map((row) => [`${row.sku_code}|${row.location_code}`, row]));
-  const rows: any[] = [];
+  const rows: FeedRow[] = [];
   for (const sku of [...new Set(skus)].sort()) {
     for (const [location, figures] of [...(read.raw.get(sku) ?? new Map<string, StockFigures>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const key = `${sku}|${location}`;
       const last = toldOf.get(key);
       rows.push({
-        sku_code: sku, location_code: location, sellable: sellableRaw(figures), incoming: figures.incoming, version: read.versions.get(key) ?? 0,
-        told_sellable: last?.sellable ?? null, told_incoming: last?.incoming ?? null, told_version: last?.version ?? null,
+        sku, location, sellable: Math.max(0, sellableRaw(figures)), incoming: figures.incoming, version: read.versions.get(key) ?? 0,
+        told: last ? { sellable: Number(last.sellable), incoming: Number(last.incoming), version: Number(last.version) } : null,
       });
     }
   }
   return rows;
 }
 
-function feedRows(rows: readonly any[]): FeedRow[] {
+/** The feed rows of what `feedRead` returned. */
+export function feedRowsOf(rows: readonly any[]): FeedRow[] {
   return rows.map((row) => ({
     sku: row.sku_code, location: row.location_code, sellable: Math.max(0, Number(row.sellable)), incoming: Number(row.incoming), version: Number(row.version ?? 0),
     told: row.told_version == null ? null : { sellable: Number(row.told_sellable), incoming: Number(row.told_incoming), version: Number(row.told_version) },
@@ -108,14 +110,15 @@ export async function stockFigures(q: Queryable, skus: readonly string[]): Promi
 }
 
 /**
- * Inside a transaction that may have moved stock: from the rows `feedRead` returned for its SKUs, finds every location whose
- * sellable or incoming units differ from what routing was last told, and returns the
+ * Inside a transaction that may have moved stock: from its SKUs' feed rows (`feedRowsOf` of what
+ * `feedRead` returned, or `feedRowsFrom`), finds every location whose sellable or incoming
+ * units differ from what routing was last told, and returns the
  * `inventory.stock-changed` events and the writes recording them as told, both for the caller
  * to write in the same transaction (with its own writes, in one round trip on MySQL). Called
  * wherever availability is published, so no stock change is missed.
  */
-export async function stockChangeEvents(em: EntityManager, dialect: Dialect, rows: readonly any[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
-  const changed = feedRows(rows).filter((row) => !row.told
+export async function stockChangeEvents(em: EntityManager, dialect: Dialect, rows: readonly FeedRow[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
+  const changed = rows.filter((row) => !row.told
     || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
   if (changed.length === 0) return { events: [], writes: [] };
   const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));
