@@ -59,12 +59,49 @@ export class Database {
   }
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.transactionReading([], (em) => work(em));
+  }
+
+  /**
+   * A transaction that begins with `first`, reads that need nothing decided yet, and hands their
+   * rows to `work`. On MySQL the reads travel with the transaction's start, so setting READ
+   * COMMITTED, starting and reading are one round trip instead of three; the COMMIT is a round trip
+   * of its own. On SQLite they run first inside the transaction.
+   */
+  transactionReading<T>(first: readonly Statement[], work: (em: EntityManager, rows: any[][]) => Promise<T>): Promise<T> {
     if (this.dialect === 'sqlite') {
-      const run = this.queue.then(() => this.writer.transaction(work));
+      const run = this.queue.then(() => this.writer.transaction(async (em) => work(em, await readAll(em, 'sqlite', first))));
       this.queue = run.catch(() => undefined);
       return run;
     }
-    return this.withDeadlockRetry(() => this.writer.transaction('READ COMMITTED', work));
+    return this.withDeadlockRetry(() => this.mysqlTransaction(first, work));
+  }
+
+  /**
+   * TypeORM starts a transaction with two requests (SET TRANSACTION, then START TRANSACTION) and
+   * cannot add reads to them, so the query runner's transaction is run here with plain SQL. It is
+   * marked active, so nothing inside starts another; nothing in this code base nests transactions.
+   */
+  private async mysqlTransaction<T>(first: readonly Statement[], work: (em: EntityManager, rows: any[][]) => Promise<T>): Promise<T> {
+    const runner = this.writer.createQueryRunner();
+    const state = runner as { isTransactionActive: boolean };
+    try {
+      const results = await sendTogether(runner.manager, [
+        { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] }, { sql: 'START TRANSACTION', params: [] }, ...first,
+      ]);
+      state.isTransactionActive = true;
+      const result = await work(runner.manager, results.slice(2));
+      await runner.query('COMMIT');
+      state.isTransactionActive = false;
+      return result;
+    } catch (error) {
+      // Also when the start itself failed part-way: ROLLBACK without a transaction does nothing.
+      state.isTransactionActive = false;
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   private async withDeadlockRetry<T>(attempt: () => Promise<T>): Promise<T> {

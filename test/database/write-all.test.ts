@@ -23,9 +23,9 @@ describe('writes sent together', () => {
       { sql: 'UPDATE counter SET n = n + 1 WHERE name = ? AND n > ?', params: ['b', 100] },
     ]));
     expect(changed).toEqual([2, 1, 0]);
-    // BEGIN and COMMIT (MySQL also sets the isolation level), and the writes.
+    // The start (on MySQL one request that also sets the isolation level), the writes and COMMIT.
     const sent = db.queries - before;
-    expect(sent).toBe(db.dialect === 'mysql' ? 4 : 5);
+    expect(sent).toBe(db.dialect === 'mysql' ? 3 : 5);
     expect(await db.query('SELECT name, n FROM counter ORDER BY name')).toEqual([{ name: 'a', n: 6 }, { name: 'b', n: 1 }]);
   });
 
@@ -49,8 +49,48 @@ describe('writes sent together', () => {
     expect(changed).toEqual([1, 2]);
     expect(rows[0].map((row: { name: string; n: number }) => [row.name, Number(row.n)])).toEqual([['a', 16], ['c', 11]]);
     expect(Number(rows[1][0].rows_now)).toBe(3);
-    // BEGIN and COMMIT (MySQL also sets the isolation level), and the statements: one request on MySQL.
-    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 4 : 6);
+    // The start, the statements (one request on MySQL) and COMMIT.
+    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 3 : 6);
     await db.transaction((em) => writeAll(em, [{ sql: 'DELETE FROM counter WHERE name = ?', params: ['c'] }, { sql: 'UPDATE counter SET n = n - 10 WHERE name = ?', params: ['a'] }]));
+  });
+});
+
+describe('a transaction that begins with reads', () => {
+  const total = { sql: 'SELECT SUM(n) AS total FROM counter', params: [] };
+
+  it('hands their rows to its work, read with the start in one request on MySQL', async () => {
+    const before = db.queries;
+    const seen = await db.transactionReading([total, { sql: 'SELECT name FROM counter WHERE name = ?', params: ['b'] }],
+      async (_em, [sums, names]) => [Number(sums[0].total), names.map((row: { name: string }) => row.name)]);
+    expect(seen).toEqual([7, ['b']]);
+    // MySQL: the start with both reads, then COMMIT. SQLite: BEGIN, each read, COMMIT.
+    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 2 : 4);
+  });
+
+  // SQLite has one writer, so no other connection can commit in between.
+  (config.databaseUrl ? it : it.skip)('runs at READ COMMITTED on MySQL: a later read sees what another connection committed in between', async () => {
+    const [first, second] = await db.transactionReading([total], async (em, [sums]) => {
+      // A connection of the pool other than this transaction's.
+      await db.writer.query('UPDATE counter SET n = n + 100 WHERE name = ?', ['b']);
+      const [again] = await em.query(total.sql);
+      return [Number(sums[0].total), Number(again.total)];
+    });
+    expect([first, second]).toEqual([7, 107]);
+    await db.transaction((em) => em.query('UPDATE counter SET n = n - 100 WHERE name = ?', ['b']));
+  });
+
+  it('rolls back what its work wrote when the work fails, and leaves no transaction open', async () => {
+    await expect(db.transactionReading([total], async (em) => {
+      await em.query('INSERT INTO counter (name, n) VALUES (?, ?)', ['z', 1]);
+      throw new Error('refused');
+    })).rejects.toThrow('refused');
+    await expect(db.transactionReading([{ sql: 'SELECT * FROM no_such_table', params: [] }], async () => 1)).rejects.toThrow();
+    expect(await db.query('SELECT name FROM counter ORDER BY name')).toEqual([{ name: 'a' }, { name: 'b' }]);
+    if (db.dialect === 'mysql') {
+      const open = await db.query(`SELECT COUNT(*) AS open FROM information_schema.innodb_trx t
+        JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE()`);
+      expect(open).toEqual([{ open: 0 }]);
+    }
+    expect(await db.transactionReading([total], async (_em, [sums]) => Number(sums[0].total))).toBe(7);
   });
 });

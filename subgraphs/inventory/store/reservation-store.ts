@@ -125,18 +125,19 @@ export class ReservationStore {
 
   private async holdGroup(requests: HoldRequest[]): Promise<Outcome<HoldResult>[]> {
     try {
-      return await this.db.transaction((em) => this.hold(em, requests));
+      const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
+      // Every channel's rules (publishing the new availability needs them all), with the SKUs: on
+      // MySQL they travel with the transaction's start.
+      return await this.db.transactionReading([channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)],
+        (em, catalog) => this.hold(em, requests, requested, catalog));
     } catch (error) {
       if (requests.length === 1) return [{ ok: false, error }];
       return Promise.all(requests.map(async (request) => (await this.holdGroup([request]))[0]));
     }
   }
 
-  private async hold(em: EntityManager, requests: HoldRequest[]): Promise<Outcome<HoldResult>[]> {
+  private async hold(em: EntityManager, requests: HoldRequest[], requested: string[], [ruleRows, knownRows, compositionRows]: any[][]): Promise<Outcome<HoldResult>[]> {
     const dialect = this.db.dialect;
-    const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
-    // Every channel's rules (publishing the new availability needs them all), with the SKUs; one round trip on MySQL.
-    const [ruleRows, knownRows, compositionRows] = await readAll(em, dialect, [channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)]);
     const rules = channelRulesFrom(ruleRows);
     const known = knownSkusFrom(knownRows);
     const compositions = compositionsFrom(compositionRows);
@@ -241,7 +242,7 @@ export class ReservationStore {
     if (!found) throw notFound(`No reservation ${id}`, { id });
     if (found.status === 'CONFIRMED') throw badInput(`Reservation ${id} was confirmed by an order; cancel the order instead`, { id });
     if (found.status === 'RELEASED' || found.status === 'EXPIRED') return found;
-    await this.db.transaction((em) => this.end(em, [id], 'RELEASED'));
+    await this.ending([id], 'RELEASED');
     await this.relay.flush();
     return (await this.get(id))!;
   }
@@ -253,7 +254,7 @@ export class ReservationStore {
   async expireDue(now = new Date(), limit = EXPIRY_BATCH): Promise<number> {
     const due = await this.db.query("SELECT id FROM reservation WHERE status = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at LIMIT ?", [now.toISOString(), limit]);
     if (due.length === 0) return 0;
-    const expired = await this.db.transaction((em) => this.end(em, due.map((row: { id: string }) => row.id), 'EXPIRED'));
+    const expired = await this.ending(due.map((row: { id: string }) => row.id), 'EXPIRED');
     await this.relay.flush();
     return expired;
   }
@@ -264,12 +265,19 @@ export class ReservationStore {
    * stock row and one ledger entry per hold and row, records each hold's new status, and
    * publishes the new availability once. Holds no longer ACTIVE are left alone. Returns how many ended.
    */
-  private async end(em: EntityManager, ids: readonly string[], outcome: 'RELEASED' | 'EXPIRED'): Promise<number> {
+  private ending(ids: readonly string[], outcome: 'RELEASED' | 'EXPIRED'): Promise<number> {
+    // Where the holds' units are: on MySQL, read with the transaction's start.
+    const parts = {
+      sql: `SELECT reservation_id, sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id IN (${placeholders(ids)}) ORDER BY reservation_id, sku_code, location_code`,
+      params: [...ids],
+    };
+    return this.db.transactionReading([parts], (em, [rows]) => this.end(em, ids, outcome, rows));
+  }
+
+  private async end(
+    em: EntityManager, ids: readonly string[], outcome: 'RELEASED' | 'EXPIRED', parts: { reservation_id: string; sku_code: string; location_code: string; quantity: number }[],
+  ): Promise<number> {
     const dialect = this.db.dialect;
-    const parts: { reservation_id: string; sku_code: string; location_code: string; quantity: number }[] = await em.query(
-      `SELECT reservation_id, sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id IN (${placeholders(ids)}) ORDER BY reservation_id, sku_code, location_code`,
-      [...ids],
-    );
     const skus = unique(parts.map((part) => part.sku_code));
     const read = await loadStock(em, dialect, skus, { lock: true });
     const rows: { id: string; channel_code: string; status: string; expires_at: string }[] = await em.query(
