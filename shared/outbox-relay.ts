@@ -168,12 +168,12 @@ export class OutboxRelay {
    */
   private async sequence(): Promise<void> {
     if (this.db.dialect !== 'mysql') return;
-    await this.db.transaction(async (em) => {
-      const fresh = await em.query(`SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`);
+    // Both reads travel with the transaction's start.
+    await this.db.transactionReading([
+      { sql: `SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`, params: [] },
+      { sql: "SELECT COALESCE(MAX(seq), 0) AS last, (SELECT pruned_through FROM outbox_state WHERE name = 'relay') AS pruned FROM outbox", params: [] },
+    ], async (em, [fresh, [{ last, pruned }]]) => {
       if (fresh.length === 0) return;
-      const [{ last, pruned }] = await em.query(
-        "SELECT COALESCE(MAX(seq), 0) AS last, (SELECT pruned_through FROM outbox_state WHERE name = 'relay') AS pruned FROM outbox",
-      );
       const first = Math.max(Number(last), Number(pruned ?? 0)) + 1;
       // Ids in order, numbered from `first`: each run of consecutive ids (usually all of them)
       // is one range whose sequence is its id plus a constant.

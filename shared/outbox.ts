@@ -1,6 +1,6 @@
 import { Table, TableColumn, TableIndex, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { flatMapped } from './arrays';
-import { dialectOf, insertStatements, writeAll, type Database, type Dialect, type Statement } from './database';
+import { dialectOf, insertStatements, placeholders, writeAll, type Database, type Dialect, type Statement } from './database';
 import type { BusEvent } from './event-bus';
 
 /** Creates the outbox and the processed-event record every subgraph database has. */
@@ -210,8 +210,8 @@ export async function handleOnce(
   event: BusEvent,
   apply: (em: EntityManager) => Promise<void>,
 ): Promise<boolean> {
-  return db.transaction(async (em) => {
-    const done = await em.query('SELECT 1 AS done FROM processed_event WHERE consumer = ? AND event_id = ?', [consumer, event.id]);
+  // On MySQL the check travels with the transaction's start.
+  return db.transactionReading([{ sql: 'SELECT 1 AS done FROM processed_event WHERE consumer = ? AND event_id = ?', params: [consumer, event.id] }], async (em, [done]) => {
     if (done.length > 0) return false;
     await em.query('INSERT INTO processed_event (consumer, event_id, processed_at) VALUES (?, ?, ?)', [
       consumer,
@@ -237,13 +237,15 @@ export async function handleManyOnce(
   finish?: (em: EntityManager) => Promise<void>,
 ): Promise<number> {
   if (events.length === 0) return 0;
-  return db.transaction(async (em) => {
+  const recorded: Statement[] = [];
+  for (let start = 0; start < events.length; start += 500) {
+    const ids = events.slice(start, start + 500).map((event) => event.id);
+    recorded.push({ sql: `SELECT event_id FROM processed_event WHERE consumer = ? AND event_id IN (${placeholders(ids)})`, params: [consumer, ...ids] });
+  }
+  // On MySQL the look-up of what was already applied travels with the transaction's start.
+  return db.transactionReading(recorded, async (em, found) => {
     const done = new Set<string>();
-    for (let start = 0; start < events.length; start += 500) {
-      const ids = events.slice(start, start + 500).map((event) => event.id);
-      const rows = await em.query(`SELECT event_id FROM processed_event WHERE consumer = ? AND event_id IN (${ids.map(() => '?').join(', ')})`, [consumer, ...ids]);
-      for (const row of rows) done.add(row.event_id);
-    }
+    for (const rows of found) for (const row of rows) done.add(row.event_id);
     const fresh: BusEvent[] = [];
     for (const event of events) {
       if (done.has(event.id)) continue;
