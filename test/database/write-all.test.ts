@@ -84,7 +84,10 @@ describe('a transaction that begins with reads', () => {
       await em.query('INSERT INTO counter (name, n) VALUES (?, ?)', ['z', 1]);
       throw new Error('refused');
     })).rejects.toThrow('refused');
-    await expect(db.transactionReading([{ sql: 'SELECT * FROM no_such_table', params: [] }], async () => 1)).rejects.toThrow();
+    // Matched by its message: better-sqlite3 raises a statement it cannot prepare with an error made in
+    // the first test file that loaded it, which is no `Error` of this file's realm.
+    await expect(db.transactionReading([{ sql: 'SELECT * FROM no_such_table', params: [] }], async () => 1))
+      .rejects.toMatchObject({ message: expect.stringContaining('no_such_table') });
     expect(await db.query('SELECT name FROM counter ORDER BY name')).toEqual([{ name: 'a' }, { name: 'b' }]);
     if (db.dialect === 'mysql') {
       const open = await db.query(`SELECT COUNT(*) AS open FROM information_schema.innodb_trx t
