@@ -12,7 +12,7 @@ import { availabilityRead, publishAvailability } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
 import { feedRowsFrom, toldRead } from './stock-feed';
-import { loadStock, reservedMoveWrites, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
+import { reservedMoveWrites, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
 
@@ -279,11 +279,14 @@ export class ReservationStore {
   ): Promise<number> {
     const dialect = this.db.dialect;
     const skus = unique(parts.map((part) => part.sku_code));
-    const read = await loadStock(em, dialect, skus, { lock: true });
-    const rows: { id: string; channel_code: string; status: string; expires_at: string }[] = await em.query(
-      `SELECT id, channel_code, status, expires_at FROM reservation WHERE id IN (${placeholders(ids)}) ORDER BY id${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-      [...ids],
-    );
+    // The stock rows first, then the holds, as every path locks them; one round trip on MySQL.
+    const stock = stockReads(dialect, skus, { lock: true });
+    const results = await readAll(em, dialect, [...stock, {
+      sql: `SELECT id, channel_code, status, expires_at FROM reservation WHERE id IN (${placeholders(ids)}) ORDER BY id${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+      params: [...ids],
+    }]);
+    const read = stockRead(stock.length ? results[0] : [], stock.length ? results[1] : []);
+    const rows: { id: string; channel_code: string; status: string; expires_at: string }[] = results[stock.length];
     const now = new Date();
     const ending = new Map<string, ReservationStatus>();
     const channelOf = new Map(rows.map((row) => [row.id, row.channel_code]));
