@@ -59,7 +59,7 @@ export class Database {
   }
 
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    return this.transactionReading([], (em) => work(em));
+    return this.transactionReading([], work);
   }
 
   /**

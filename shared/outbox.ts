@@ -199,7 +199,6 @@ export const OUTBOX_MIGRATIONS = [
   PublishedWatermark1700000004000,
 ];
 
-
 /**
  * Runs `apply` at most once per (consumer, event), in one transaction with the record that it
  * ran, so a redelivered event is skipped and a crash mid-way leaves neither half behind.
@@ -253,13 +252,7 @@ export async function handleManyOnce(
       fresh.push(event);
     }
     const now = new Date().toISOString();
-    for (let start = 0; start < fresh.length; start += 500) {
-      const chunk = fresh.slice(start, start + 500);
-      await em.query(
-        `INSERT INTO processed_event (consumer, event_id, processed_at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-        flatMapped(chunk, (event) => [consumer, event.id, now]),
-      );
-    }
+    await writeAll(em, insertStatements('processed_event', ['consumer', 'event_id', 'processed_at'], fresh.map((event) => [consumer, event.id, now])));
     for (const event of fresh) await apply(em, event);
     await finish?.(em);
     return fresh.length;
