@@ -42,11 +42,11 @@ const onMysql = config.databaseUrl ? it : it.skip;
 const onSqlite = config.databaseUrl ? it.skip : it;
 
 describe('the outbox relay', () => {
-  it('publishes commits that ask within a few milliseconds of each other in one drain, in commit order', async () => {
-    for (const key of ['a', 'b', 'c']) {
-      await commit(key);
-      relay.flushSoon();
-    }
+  it('serves asks that come within a few milliseconds of each other with one drain, in commit order', async () => {
+    // Committed first, then asked together: a commit's own time (an fsync on a busy MySQL can
+    // take tens of milliseconds) is not what this measures.
+    for (const key of ['a', 'b', 'c']) await commit(key);
+    for (let ask = 0; ask < 3; ask++) relay.flushSoon();
     await waitFor(() => published.flat().length === 3);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(published).toHaveLength(1);
