@@ -1,4 +1,4 @@
-import { openDatabase, writeAll, writeThenRead, type Database } from '../../shared/database';
+import { GuardedWriteError, openDatabase, writeAll, writeThenRead, type Database } from '../../shared/database';
 import { dropTestDatabases, testConfig } from '../support/config';
 
 /** writeAll on SQLite, or on MySQL when TEST_MYSQL_URL is set. */
@@ -95,5 +95,49 @@ describe('a transaction that begins with reads', () => {
       expect(open).toEqual([{ open: 0 }]);
     }
     expect(await db.transactionReading([total], async (_em, [sums]) => Number(sums[0].total))).toBe(7);
+  });
+});
+
+describe('a transaction whose last writes go with its COMMIT', () => {
+  const take = (name: string, atLeast: number) => ({ sql: 'UPDATE counter SET n = n - 1 WHERE name = ? AND n >= ?', params: [name, atLeast] });
+  const add = (name: string) => ({ sql: 'INSERT INTO counter (name, n) VALUES (?, ?)', params: [name, 1] });
+  /** Last writes as a hold makes them: the conditional UPDATE must change its row, the check says so too. */
+  const guarded = (statements: { sql: string; params: unknown[] }[]) => ({
+    statements,
+    mustChangeOne: [0],
+    verify: (changed: readonly number[]) => {
+      if (changed[0] !== 1) throw new Error('the first write changed no row');
+    },
+  });
+  const openTransactions = async () => {
+    const [row] = await db.query(`SELECT COUNT(*) AS open FROM information_schema.innodb_trx t
+      JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE()`);
+    return Number(row.open);
+  };
+
+  it('commits them in one request with the COMMIT on MySQL, and answers what the work decided', async () => {
+    const before = db.queries;
+    const answer = await db.transactionCommitting([{ sql: 'SELECT n FROM counter WHERE name = ?', params: ['a'] }],
+      async (_em, [[row]]) => ({ result: `a had ${Number(row.n)}`, last: guarded([take('a', 1), add('g')]) }));
+    expect(answer).toBe('a had 6');
+    // MySQL: the start with its read, then the writes with the COMMIT. SQLite: BEGIN, the read, each write, COMMIT.
+    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 2 : 5);
+    expect(await db.query('SELECT name, n FROM counter ORDER BY name')).toEqual([{ name: 'a', n: 5 }, { name: 'b', n: 1 }, { name: 'g', n: 1 }]);
+    await db.transaction((em) => writeAll(em, [{ sql: 'DELETE FROM counter WHERE name = ?', params: ['g'] }, { sql: 'UPDATE counter SET n = 6 WHERE name = ?', params: ['a'] }]));
+  });
+
+  it('commits nothing when a write that must change one row changes none, neither before nor after it', async () => {
+    await expect(db.transactionCommitting([], async (em) => {
+      await em.query('INSERT INTO counter (name, n) VALUES (?, ?)', ['w', 1]);
+      return { result: null, last: guarded([take('b', 100), add('h')]) };
+    })).rejects.toThrow(db.dialect === 'mysql' ? GuardedWriteError : Error);
+    expect(await db.query('SELECT name, n FROM counter ORDER BY name')).toEqual([{ name: 'a', n: 6 }, { name: 'b', n: 1 }]);
+    if (db.dialect === 'mysql') expect(await openTransactions()).toBe(0);
+  });
+
+  it('refuses by the must-change list alone, whatever the check says', async () => {
+    const unchecked = { ...guarded([add('i'), take('b', 100)]), mustChangeOne: [1], verify: () => undefined };
+    await expect(db.transactionCommitting([], async () => ({ result: null, last: unchecked }))).rejects.toThrow(GuardedWriteError);
+    expect(await db.query('SELECT name FROM counter ORDER BY name')).toEqual([{ name: 'a' }, { name: 'b' }]);
   });
 });

@@ -67,8 +67,8 @@ export async function startInventory(options: { config?: Config; overrides?: Rec
  * An inventory with warehouses `east` and `west` and the given channels (each selling from its
  * locations in that order), whose sweeper runs once an hour: no hold is swept during a test.
  */
-export async function startWithWarehouses(channels: Record<string, string[]>): Promise<InventoryUnderTest> {
-  const inventory = await startInventory({ overrides: { RESERVATION_SWEEP_MS: '3600000' } });
+export async function startWithWarehouses(channels: Record<string, string[]>, overrides: Record<string, string> = {}): Promise<InventoryUnderTest> {
+  const inventory = await startInventory({ overrides: { RESERVATION_SWEEP_MS: '3600000', ...overrides } });
   const { setup } = inventory.services;
   await setup.upsertLocation({ code: 'east', name: 'East', kind: 'WAREHOUSE', country: 'US' });
   await setup.upsertLocation({ code: 'west', name: 'West', kind: 'WAREHOUSE', country: 'US' });

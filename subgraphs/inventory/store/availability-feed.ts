@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, upsertStatements, writeAll, writePending, writeThenRead, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
+import { placeholders, upsertStatements, writePending, writeThenRead, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
 import { enqueueStatements } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
@@ -51,6 +51,20 @@ export function availabilityRead(channels: readonly string[], skus: readonly str
 }
 
 /**
+ * `availabilityRead` of the SKUs and of every bundle made of any of them, for a caller that does
+ * not know the bundles yet: the bundles' rows are found through the components' index.
+ */
+export function availabilityWithBundlesRead(channels: readonly string[], skus: readonly string[]): Statement {
+  const own = availabilityRead(channels, skus);
+  if (channels.length === 0 || skus.length === 0) return own;
+  return {
+    sql: `${own.sql} UNION ALL SELECT a.channel_code, a.sku_code, a.available FROM bundle_component b
+     JOIN availability_state a ON a.sku_code = b.bundle_code AND a.channel_code IN (${placeholders(channels)}) WHERE b.component_code IN (${placeholders(skus)})`,
+    params: [...own.params, ...channels, ...skus],
+  };
+}
+
+/**
  * Inside the transaction that changed stock or rules: recomputes the availability of the given
  * SKUs (and every bundle made of them) on every channel, and for each value that moved writes
  * an event to the outbox, which is the durable change log: its publication sequence is the
@@ -65,10 +79,20 @@ export async function publishAvailability(
    */
   pending?: PendingWrites,
 ): Promise<Omit<AvailabilityChange, 'cursor'>[]> {
-  if (skus.length === 0) {
-    if (pending) await writePending(em, pending);
-    return [];
-  }
+  const { changes, last } = await availabilityWrites(em, dialect, skus, channels, known, pending);
+  await writePending(em, last);
+  return changes;
+}
+
+/**
+ * `publishAvailability` up to its last writes, which it returns instead of sending (the caller's
+ * pending writes first among them, when they did not go with a read): for a caller that sends
+ * them with its COMMIT (`Database.transactionCommitting`).
+ */
+export async function availabilityWrites(
+  em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[], known?: KnownState, pending?: PendingWrites,
+): Promise<{ changes: Omit<AvailabilityChange, 'cursor'>[]; last: PendingWrites }> {
+  if (skus.length === 0) return { changes: [], last: pending ?? NOTHING };
   const loaded = known?.compositions;
   const compositions = loaded && skus.every((sku) => loaded.of.has(sku)) ? loaded.value : await loadCompositions(em, skus);
   const targets = new Set(skus);
@@ -121,7 +145,8 @@ export async function publishAvailability(
       changes.push({ channel: rule.code, sku, available, at });
     }
   }
-  const written = await writeAll(em, [
+  // The caller's writes, when they did not go with the reads, come first: their checks hold as they are.
+  const statements = [
     ...(pending?.statements ?? []),
     ...stockFeed.writes,
     ...upsertStatements(dialect, 'availability_state', ['channel_code', 'sku_code'], ['available'], changes.map((change) => [change.channel, change.sku, change.available])),
@@ -129,11 +154,11 @@ export async function publishAvailability(
       ...stockFeed.events,
       ...changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })),
     ]),
-  ]);
-  // The caller's writes, when they went with these, came first.
-  pending?.verify(written);
-  return changes;
+  ];
+  return { changes, last: pending ? { ...pending, statements } : { statements, verify: () => undefined } };
 }
+
+const NOTHING: PendingWrites = { statements: [], verify: () => undefined };
 
 /** Stock, dedicated allocations and rules for publishing: taken from `known` where it has them, read (`missing`) otherwise. */
 async function current(em: EntityManager, dialect: Dialect, simple: string[], missing: string[], channels: readonly string[] | undefined, known?: KnownState) {

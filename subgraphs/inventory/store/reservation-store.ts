@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { flatMapped, flatten } from '../../../shared/arrays';
-import { insertStatements, placeholders, readAll, type Database, type PendingWrites, type Statement } from '../../../shared/database';
+import { insertStatements, placeholders, readAll, type Database, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
 import { newId } from '../../../shared/ids';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
-import { availabilityRead, publishAvailability } from './availability-feed';
+import { availabilityRead, availabilityWithBundlesRead, availabilityWrites, publishAvailability } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
 import { feedRowsFrom, toldRead } from './stock-feed';
@@ -65,10 +65,18 @@ export const EXPIRY_BATCH = 500;
  * conditional UPDATE per stock row that only succeeds while the units are still sellable.
  * Each request holds all its lines or none; a refused request costs the others nothing. A
  * group whose statements fail (say another process stored one of its keys first) is rolled
- * back and each of its requests runs alone.
+ * back and each of its requests runs alone. On MySQL a group is two round trips: its start
+ * carries the catalog reads and the locked reads, and its writes carry the COMMIT, each
+ * conditional UPDATE guarded so that none can be committed without taking its units.
  */
 export class ReservationStore {
   private readonly groups: GroupCommit<HoldRequest, HoldResult>;
+  /**
+   * The channels of the rules the last group read. The next group's locked reads, sent with its
+   * start, name them for the availability it reads; rules seldom change, and when they have, the
+   * group reads again under its locks.
+   */
+  private channelCodes: readonly string[] = [];
 
   constructor(private readonly db: Database, private readonly relay: OutboxRelay) {
     // One group at a time, so requests are decided in arrival order and groups grow under load.
@@ -126,17 +134,23 @@ export class ReservationStore {
   private async holdGroup(requests: HoldRequest[]): Promise<Outcome<HoldResult>[]> {
     try {
       const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
-      // Every channel's rules (publishing the new availability needs them all), with the SKUs: on
-      // MySQL they travel with the transaction's start.
-      return await this.db.transactionReading([channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)],
-        (em, catalog) => this.hold(em, requests, requested, catalog));
+      // Every channel's rules (publishing the new availability needs them all), with the SKUs, and
+      // the reads the group decides from as if none of the SKUs were a bundle or in one, locking
+      // their stock rows: on MySQL all of them travel with the transaction's start.
+      const ahead: Basis = { skus: requested, channels: this.channelCodes };
+      const catalog = [channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)];
+      return await this.db.transactionCommitting([...catalog, ...lockedReads(this.db.dialect, ahead, requests)],
+        (em, rows) => this.hold(em, requests, requested, rows.slice(0, catalog.length), { basis: ahead, rows: rows.slice(catalog.length) }));
     } catch (error) {
       if (requests.length === 1) return [{ ok: false, error }];
       return Promise.all(requests.map(async (request) => (await this.holdGroup([request]))[0]));
     }
   }
 
-  private async hold(em: EntityManager, requests: HoldRequest[], requested: string[], [ruleRows, knownRows, compositionRows]: any[][]): Promise<Outcome<HoldResult>[]> {
+  /** Decides the group's holds under their stock rows' locks; returns the outcomes and the writes to send with the COMMIT. */
+  private async hold(
+    em: EntityManager, requests: HoldRequest[], requested: string[], [ruleRows, knownRows, compositionRows]: any[][], ahead: { basis: Basis; rows: any[][] },
+  ): Promise<{ result: Outcome<HoldResult>[]; last: PendingWrites }> {
     const dialect = this.db.dialect;
     const rules = channelRulesFrom(ruleRows);
     const known = knownSkusFrom(knownRows);
@@ -150,20 +164,22 @@ export class ReservationStore {
     const needsOf = requests.map(({ input }, index) =>
       outcomes[index] ? [] : explodeLines(input.lines, (sku) => compositions.components.get(sku) ?? []));
     const skus = unique(flatten(needsOf).map((need) => need.sku));
-    // One round trip on MySQL. Locked first: a key stored by a hold that committed while this
-    // one waited is seen by the reads after.
-    const keyReads = storedKeyReads(requests.filter((_, index) => !outcomes[index]).map((request) => request.input));
-    // With them, what was last published of everything the group can change (the SKUs and the
-    // bundles made of them): then nothing is read after the group's writes.
+    // With the stock, what was last published of everything the group can change (the SKUs and
+    // the bundles made of them): then nothing is read after the group's writes.
     const published = unique([...skus, ...flatMapped(skus, (sku) => compositions.bundlesOf.get(sku) ?? [])]);
-    const [stockRows = [], expiredRows = [], allocationRows = [], availabilityRows = [], toldRows = [], ...keyRows] = skus.length === 0 ? [] : await readAll(em, dialect, [
-      ...stockReads(dialect, skus, { lock: true }), allocationRead(skus), availabilityRead([...rules.keys()], published), toldRead(skus),
-      ...keyReads.map((keyRead) => keyRead.statement),
-    ]);
+    const basis: Basis = { skus, published, channels: [...rules.keys()] };
+    this.channelCodes = basis.channels;
+    // Read with the start when the group's SKUs are what it guessed (what it publishes then
+    // follows: those SKUs and the bundles made of them, which that read covered); otherwise read now, one
+    // round trip on MySQL. Rows it already locked are locked again at no cost; a bundle's
+    // components may then be locked after SKUs that sort later, and should that ever close a
+    // cycle with another transaction, InnoDB refuses one of them at once and it is run again.
+    const [stockRows = [], expiredRows = [], allocationRows = [], availabilityRows = [], toldRows = [], ...keyRows] = skus.length === 0 ? []
+      : sameBasis(basis, ahead.basis) ? ahead.rows : await readAll(em, dialect, lockedReads(dialect, basis, requests));
     const read = stockRead(stockRows, expiredRows);
     const stored = new Map<string, { id: string; hash: string }>();
-    keyReads.forEach(({ channel }, index) => {
-      for (const row of keyRows[index]) stored.set(`${channel}|${row.idempotency_key}`, { id: row.id, hash: row.payload_hash });
+    storedKeyReads(requests.map((request) => request.input)).forEach(({ channel }, index) => {
+      for (const row of keyRows[index] ?? []) stored.set(`${channel}|${row.idempotency_key}`, { id: row.id, hash: row.payload_hash });
     });
     const fences = await ringFences(em, dialect, allocationRows);
 
@@ -205,15 +221,15 @@ export class ReservationStore {
       accepted.push({ request, reservation, allocations });
       outcomes[index] = { ok: true, value: { held: reservation } };
     }
-    if (accepted.length) {
-      // Made first: it advances `read` past the writes, which the stock feed below is made from.
-      const writes = this.writes(read, accepted, now);
-      await publishAvailability(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
-        covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(requested), value: compositions },
-        told: { of: new Set(published), availability: availabilityRows, feed: feedRowsFrom(read, skus, toldRows) },
-      }, writes);
-    }
-    return outcomes as Outcome<HoldResult>[];
+    const result = outcomes as Outcome<HoldResult>[];
+    if (accepted.length === 0) return { result, last: { statements: [], verify: () => undefined } };
+    // Made first: it advances `read` past the writes, which the stock feed below is made from.
+    const writes = this.writes(read, accepted, now);
+    const { last } = await availabilityWrites(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
+      covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(requested), value: compositions },
+      told: { of: new Set(published), availability: availabilityRows, feed: feedRowsFrom(read, skus, toldRows) },
+    }, writes);
+    return { result, last };
   }
 
   /**
@@ -334,6 +350,37 @@ export class ReservationStore {
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+
+/** What a group's locked reads cover: its SKUs, the channels it publishes to, and what it publishes (unset: the SKUs and every bundle made of them). */
+interface Basis {
+  skus: readonly string[];
+  channels: readonly string[];
+  published?: readonly string[];
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((item) => set.has(item));
+};
+
+/** Whether the reads of `ahead` (made before the bundles were known) are those of `basis`, whose `published` is its SKUs and their bundles. */
+const sameBasis = (basis: Basis, ahead: Basis) =>
+  sameSet(basis.skus, ahead.skus) && basis.channels.length === ahead.channels.length && basis.channels.every((code, index) => ahead.channels[index] === code);
+
+/**
+ * The reads a group decides from: its SKUs' stock rows, locked first in key order, then (seeing
+ * whatever committed before the locks were granted) lapsed holds, dedicated allocations, what was
+ * last published, and the reservations already stored under the group's keys.
+ */
+function lockedReads(dialect: Dialect, basis: Basis, requests: readonly HoldRequest[]): Statement[] {
+  if (basis.skus.length === 0) return [];
+  return [
+    ...stockReads(dialect, basis.skus, { lock: true }), allocationRead(basis.skus),
+    basis.published ? availabilityRead(basis.channels, basis.published) : availabilityWithBundlesRead(basis.channels, basis.skus), toldRead(basis.skus),
+    ...storedKeyReads(requests.map((request) => request.input)).map((keyRead) => keyRead.statement),
+  ];
+}
 
 /** The reads finding reservations already stored under the requests' keys, one per channel. */
 function storedKeyReads(inputs: readonly ReserveInput[]): { channel: string; statement: Statement }[] {

@@ -200,6 +200,7 @@ export function reservedMoveWrites(read: StockRead, moves: readonly ReservedMove
   }
   return {
     statements: [...updates.map((update) => update.statement), ...ledger.statements(), ...along],
+    mustChangeOne: updates.flatMap((update, index) => (update.total.quantity > 0 ? [index] : [])),
     verify: (changed) => {
       for (const [index, { total }] of updates.entries()) {
         // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
