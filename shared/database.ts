@@ -308,6 +308,9 @@ export interface PendingWrites {
   mustChangeOne?: readonly number[];
 }
 
+/** No writes: what a transaction's work returns to `transactionCommitting` when it has nothing left to write. */
+export const NO_WRITES: PendingWrites = { statements: [], verify: () => undefined };
+
 /**
  * The guard after a statement that must change exactly one row: it inserts the row that
  * `commit_guard` always holds, which fails as a duplicate key, unless that statement changed one

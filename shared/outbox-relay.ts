@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { execute, placeholders, type Database, type Queryable } from './database';
+import { execute, NO_WRITES, placeholders, type Database, type Queryable } from './database';
 import { runDrain, waitForDrain, type DrainRun } from './drain-waits';
 import type { BusEvent, EventBus } from './event-bus';
 import type { Logger } from './logger';
@@ -168,12 +168,12 @@ export class OutboxRelay {
    */
   private async sequence(): Promise<void> {
     if (this.db.dialect !== 'mysql') return;
-    // Both reads travel with the transaction's start.
-    await this.db.transactionReading([
+    // Both reads travel with the transaction's start, the numbering with its COMMIT.
+    await this.db.transactionCommitting([
       { sql: `SELECT id FROM outbox WHERE seq IS NULL ORDER BY id LIMIT ${BATCH}`, params: [] },
       { sql: "SELECT COALESCE(MAX(seq), 0) AS last, (SELECT pruned_through FROM outbox_state WHERE name = 'relay') AS pruned FROM outbox", params: [] },
-    ], async (em, [fresh, [{ last, pruned }]]) => {
-      if (fresh.length === 0) return;
+    ], async (_em, [fresh, [{ last, pruned }]]) => {
+      if (fresh.length === 0) return { result: undefined, last: NO_WRITES };
       const first = Math.max(Number(last), Number(pruned ?? 0)) + 1;
       // Ids in order, numbered from `first`: each run of consecutive ids (usually all of them)
       // is one range whose sequence is its id plus a constant.
@@ -185,10 +185,11 @@ export class OutboxRelay {
         else runs.push({ from: id, to: id, offset: first + index - id });
       });
       const cases = runs.map(() => 'WHEN id BETWEEN ? AND ? THEN id + ?').join(' ');
-      await em.query(`UPDATE outbox SET seq = CASE ${cases} END WHERE id IN (${placeholders(ids)})`, [
-        ...runs.flatMap((run) => [run.from, run.to, run.offset]),
-        ...ids,
-      ]);
+      const numbering = {
+        sql: `UPDATE outbox SET seq = CASE ${cases} END WHERE id IN (${placeholders(ids)})`,
+        params: [...runs.flatMap((run) => [run.from, run.to, run.offset]), ...ids],
+      };
+      return { result: undefined, last: { statements: [numbering], verify: () => undefined } };
     });
   }
 

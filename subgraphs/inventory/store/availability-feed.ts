@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { placeholders, upsertStatements, writePending, writeThenRead, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
+import { NO_WRITES, placeholders, upsertStatements, writePending, writeThenRead, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
 import { enqueueStatements } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import { availabilityFor } from '../domain/channel-availability';
@@ -92,7 +92,7 @@ export async function publishAvailability(
 export async function availabilityWrites(
   em: EntityManager, dialect: Dialect, skus: readonly string[], channels?: readonly string[], known?: KnownState, pending?: PendingWrites,
 ): Promise<{ changes: Omit<AvailabilityChange, 'cursor'>[]; last: PendingWrites }> {
-  if (skus.length === 0) return { changes: [], last: pending ?? NOTHING };
+  if (skus.length === 0) return { changes: [], last: pending ?? NO_WRITES };
   const loaded = known?.compositions;
   const compositions = loaded && skus.every((sku) => loaded.of.has(sku)) ? loaded.value : await loadCompositions(em, skus);
   const targets = new Set(skus);
@@ -158,7 +158,6 @@ export async function availabilityWrites(
   return { changes, last: pending ? { ...pending, statements } : { statements, verify: () => undefined } };
 }
 
-const NOTHING: PendingWrites = { statements: [], verify: () => undefined };
 
 /** Stock, dedicated allocations and rules for publishing: taken from `known` where it has them, read (`missing`) otherwise. */
 async function current(em: EntityManager, dialect: Dialect, simple: string[], missing: string[], channels: readonly string[] | undefined, known?: KnownState) {

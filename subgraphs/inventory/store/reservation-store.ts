@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { flatMapped, flatten } from '../../../shared/arrays';
-import { insertStatements, placeholders, readAll, type Database, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
+import { insertStatements, NO_WRITES, placeholders, readAll, type Database, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
 import { newId } from '../../../shared/ids';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
-import { availabilityRead, availabilityWithBundlesRead, availabilityWrites, publishAvailability } from './availability-feed';
+import { availabilityRead, availabilityWithBundlesRead, availabilityWrites } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
 import { feedRowsFrom, toldRead } from './stock-feed';
@@ -222,7 +222,7 @@ export class ReservationStore {
       outcomes[index] = { ok: true, value: { held: reservation } };
     }
     const result = outcomes as Outcome<HoldResult>[];
-    if (accepted.length === 0) return { result, last: { statements: [], verify: () => undefined } };
+    if (accepted.length === 0) return { result, last: NO_WRITES };
     // Made first: it advances `read` past the writes, which the stock feed below is made from.
     const writes = this.writes(read, accepted, now);
     const { last } = await availabilityWrites(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
@@ -287,12 +287,13 @@ export class ReservationStore {
       sql: `SELECT reservation_id, sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id IN (${placeholders(ids)}) ORDER BY reservation_id, sku_code, location_code`,
       params: [...ids],
     };
-    return this.db.transactionReading([parts], (em, [rows]) => this.end(em, ids, outcome, rows));
+    return this.db.transactionCommitting([parts], (em, [rows]) => this.end(em, ids, outcome, rows));
   }
 
+  /** Ends the ACTIVE ones among the holds under their locks; returns how many, and the writes to send with the COMMIT. */
   private async end(
     em: EntityManager, ids: readonly string[], outcome: 'RELEASED' | 'EXPIRED', parts: { reservation_id: string; sku_code: string; location_code: string; quantity: number }[],
-  ): Promise<number> {
+  ): Promise<{ result: number; last: PendingWrites }> {
     const dialect = this.db.dialect;
     const skus = unique(parts.map((part) => part.sku_code));
     // The stock rows first, then the holds, as every path locks them; one round trip on MySQL.
@@ -311,7 +312,7 @@ export class ReservationStore {
       // A release that arrives after expiry records the truth: the hold had already lapsed.
       ending.set(row.id, outcome === 'RELEASED' && new Date(row.expires_at) <= now ? 'EXPIRED' : outcome);
     }
-    if (ending.size === 0) return 0;
+    if (ending.size === 0) return { result: 0, last: NO_WRITES };
     const moves: ReservedMove[] = parts.filter((part) => ending.has(part.reservation_id)).map((part) => ({
       sku: part.sku_code, location: part.location_code, quantity: -Number(part.quantity),
       movement: { type: ending.get(part.reservation_id) === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: part.reservation_id, occurredAt: now },
@@ -320,12 +321,12 @@ export class ReservationStore {
       const ended = [...ending].filter(([, to]) => to === status).map(([id]) => id);
       return { sql: `UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, params: [status, now.toISOString(), ...ended] };
     });
-    await publishAvailability(em, dialect, skus, undefined, undefined, reservedMoveWrites(read, moves, [
+    const { last } = await availabilityWrites(em, dialect, skus, undefined, undefined, reservedMoveWrites(read, moves, [
       ...heldStatements(dialect, parts.filter((part) => ending.has(part.reservation_id))
         .map((part) => ({ channel: channelOf.get(part.reservation_id)!, sku: part.sku_code, units: -Number(part.quantity) }))),
       ...statuses,
     ]));
-    return ending.size;
+    return { result: ending.size, last };
   }
 
   async get(id: string): Promise<Reservation | null> {
