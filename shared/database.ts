@@ -82,7 +82,8 @@ export class Database {
    * returns them (`last`) with its result. On MySQL they travel with the COMMIT, in one round
    * trip instead of two, so the rows they lock are held one round trip less; each statement of
    * `last.mustChangeOne` is followed by a guard that fails the request before it reaches the
-   * COMMIT unless that statement changed exactly one row, and then nothing is committed. On
+   * COMMIT unless that statement changed exactly one row (or one guard checks `last.holds` after
+   * them all), and then nothing is committed. On
    * SQLite they are written and checked, then committed.
    */
   transactionCommitting<T>(first: readonly Statement[], work: (em: EntityManager, rows: any[][]) => Promise<{ result: T; last: PendingWrites }>): Promise<T> {
@@ -306,6 +307,12 @@ export interface PendingWrites {
    * `Database.transactionCommitting` on MySQL a guard in SQL checks them before the COMMIT.
    */
   mustChangeOne?: readonly number[];
+  /**
+   * A condition in SQL (with its parameters) that holds once the writes applied as decided, and
+   * implies what `mustChangeOne` says: when set, `transactionCommitting` checks it with one guard
+   * before the COMMIT on MySQL, instead of one guard per statement of `mustChangeOne`.
+   */
+  holds?: Statement;
 }
 
 /** No writes: what a transaction's work returns to `transactionCommitting` when it has nothing left to write. */
@@ -319,7 +326,7 @@ export const NO_WRITES: PendingWrites = { statements: [], verify: () => undefine
  */
 const COMMIT_GUARD: Statement = { sql: 'INSERT INTO commit_guard (id) SELECT 0 FROM DUAL WHERE ROW_COUNT() <> 1', params: [] };
 
-/** Thrown when a write of `PendingWrites.mustChangeOne` changed no row or more than one: its transaction is rolled back. */
+/** Thrown when a write of `PendingWrites.mustChangeOne` changed no row or more than one, or `holds` did not: its transaction is rolled back. */
 export class GuardedWriteError extends Error {
   constructor() {
     super('A write that had to change exactly one row did not; the transaction was rolled back');
@@ -332,7 +339,7 @@ async function commitWith(em: EntityManager, last: PendingWrites): Promise<numbe
     await em.query('COMMIT');
     return [];
   }
-  const must = new Set(last.mustChangeOne ?? []);
+  const must = new Set(last.holds ? [] : last.mustChangeOne ?? []);
   const sent: Statement[] = [];
   const positions: number[] = [];
   last.statements.forEach((statement, index) => {
@@ -340,6 +347,7 @@ async function commitWith(em: EntityManager, last: PendingWrites): Promise<numbe
     sent.push(statement);
     if (must.has(index)) sent.push(COMMIT_GUARD);
   });
+  if (last.holds) sent.push({ sql: `INSERT INTO commit_guard (id) SELECT 0 FROM DUAL WHERE NOT (${last.holds.sql})`, params: last.holds.params });
   sent.push({ sql: 'COMMIT', params: [] });
   let results: { affectedRows?: number }[];
   try {
@@ -356,6 +364,10 @@ async function commitWith(em: EntityManager, last: PendingWrites): Promise<numbe
 export async function writePending(em: EntityManager, pending: PendingWrites): Promise<void> {
   const changed = await writeAll(em, pending.statements);
   if (pending.mustChangeOne?.some((index) => changed[index] !== 1)) throw new GuardedWriteError();
+  if (pending.holds) {
+    const [row] = await em.query(`SELECT CASE WHEN ${pending.holds.sql} THEN 1 ELSE 0 END AS ok`, [...pending.holds.params]);
+    if (Number(row.ok) !== 1) throw new GuardedWriteError();
+  }
   pending.verify(changed);
 }
 

@@ -135,6 +135,20 @@ describe('a transaction whose last writes go with its COMMIT', () => {
     if (db.dialect === 'mysql') expect(await openTransactions()).toBe(0);
   });
 
+  it('checks a condition on what the writes left with one guard when it is given, and commits nothing when it fails', async () => {
+    const aIs = (n: number) => ({ sql: '(SELECT n FROM counter WHERE name = ?) = ?', params: ['a', n] });
+    const before = db.queries;
+    await db.transactionCommitting([], async () => ({ result: null, last: { ...guarded([take('a', 1), add('j')]), holds: aIs(5) } }));
+    // MySQL: the start, then the writes, the guard and the COMMIT. SQLite: BEGIN, each write, the condition, COMMIT.
+    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 2 : 5);
+    expect(await db.query('SELECT name, n FROM counter ORDER BY name')).toEqual([{ name: 'a', n: 5 }, { name: 'b', n: 1 }, { name: 'j', n: 1 }]);
+    // The condition decides alone: every statement changed its row, and the check after the answer says nothing.
+    const wrong = { ...guarded([take('a', 1), add('k')]), holds: aIs(99), verify: () => undefined };
+    await expect(db.transactionCommitting([], async () => ({ result: null, last: wrong }))).rejects.toThrow(GuardedWriteError);
+    expect(await db.query('SELECT name, n FROM counter ORDER BY name')).toEqual([{ name: 'a', n: 5 }, { name: 'b', n: 1 }, { name: 'j', n: 1 }]);
+    await db.transaction((em) => writeAll(em, [{ sql: 'DELETE FROM counter WHERE name = ?', params: ['j'] }, { sql: 'UPDATE counter SET n = 6 WHERE name = ?', params: ['a'] }]));
+  });
+
   it('refuses by the must-change list alone, whatever the check says', async () => {
     const unchecked = { ...guarded([add('i'), take('b', 100)]), mustChangeOne: [1], verify: () => undefined };
     await expect(db.transactionCommitting([], async () => ({ result: null, last: unchecked }))).rejects.toThrow(GuardedWriteError);

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { flatMapped } from '../../../shared/arrays';
 import { execute, insertIgnore, insertStatements, placeholders, readAll, writeAll, type Dialect, type PendingWrites, type Queryable, type Statement } from '../../../shared/database';
 import { BUCKETS, EMPTY_STOCK, applyDeltas, type Deltas, type StockFigures } from '../domain/stock';
 
@@ -192,6 +193,9 @@ export function reservedMoveWrites(read: StockRead, moves: readonly ReservedMove
         total.quantity > 0 ? { requireSellable: total.quantity, expiredHeld: read.expired.get(key) ?? 0 } : {}),
     };
   });
+  // The rows whose units were taken, at the version their UPDATE leaves: found at it only if it applied.
+  const taken = updates.filter((update) => update.total.quantity > 0)
+    .map(({ total }) => ({ sku: total.sku, location: total.location, version: read.versions.get(`${total.sku}|${total.location}`)! }));
   const ledger = new LedgerRows();
   for (const move of moves) {
     const figures = rawFigures(read, move.sku, move.location);
@@ -201,6 +205,7 @@ export function reservedMoveWrites(read: StockRead, moves: readonly ReservedMove
   return {
     statements: [...updates.map((update) => update.statement), ...ledger.statements(), ...along],
     mustChangeOne: updates.flatMap((update, index) => (update.total.quantity > 0 ? [index] : [])),
+    holds: taken.length ? versionsAre(taken) : undefined,
     verify: (changed) => {
       for (const [index, { total }] of updates.entries()) {
         // Unreachable while rows are locked; kept so holds can never oversell even if that changes.
@@ -208,6 +213,14 @@ export function reservedMoveWrites(read: StockRead, moves: readonly ReservedMove
         if (total.quantity > 0 && changed[index] !== 1) throw new Error(`stock of ${total.sku} at ${total.location} moved under a hold's lock`);
       }
     },
+  };
+}
+
+/** That each stock row is at the given version (rows are locked, so it is one the transaction wrote). */
+function versionsAre(rows: readonly { sku: string; location: string; version: number }[]): Statement {
+  return {
+    sql: `(SELECT COUNT(*) FROM stock_level WHERE ${rows.map(() => '(sku_code = ? AND location_code = ? AND version = ?)').join(' OR ')}) = ?`,
+    params: [...flatMapped(rows, (row) => [row.sku, row.location, row.version]), rows.length],
   };
 }
 
