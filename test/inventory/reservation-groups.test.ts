@@ -120,12 +120,16 @@ describe('checkouts decided together', () => {
     let before = db.queries;
     expect(await atOnce(requests(['rt-1', 'rt-2', 'rt-3'], 'VASE'))).toEqual([expect.objectContaining({ id: expect.any(String) }), expect.anything(), expect.anything()]);
     expect(db.queries - before).toBe(2);
-    // A bundle asked for by itself shows only in what the start read: its components are read and
-    // locked after it, and publishing reads which other bundles use them.
+    // A bundle asked for by itself shows only in what the start read: the group rolls back and
+    // starts again with its components, so every stock row is locked in key order, all at once.
     await settled();
     before = db.queries;
+    const transactions = jest.spyOn(db, 'transactionCommitting');
     expect(await atOnce(requests(['rt-pair'], 'VASE-PAIR'))).toEqual([expect.objectContaining({ id: expect.any(String) })]);
+    // The start and its ROLLBACK, the start knowing the components, the writes with the COMMIT.
+    expect(transactions).toHaveBeenCalledTimes(2);
     expect(db.queries - before).toBe(4);
+    transactions.mockRestore();
   });
 
   it('tell routing what each held row can sell now, at the version of the row, without reading it back', async () => {

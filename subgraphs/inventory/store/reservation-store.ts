@@ -131,25 +131,35 @@ export class ReservationStore {
     return rows[0] ? { id: rows[0].id, hash: rows[0].payload_hash } : null;
   }
 
-  private async holdGroup(requests: HoldRequest[]): Promise<Outcome<HoldResult>[]> {
+  /**
+   * Holds a group in one transaction. `guess` is what its locked reads cover: by default the SKUs
+   * asked for (none a bundle); a group whose SKUs turn out otherwise starts again with them.
+   */
+  private async holdGroup(requests: HoldRequest[], guess?: Basis, attempt = 0): Promise<Outcome<HoldResult>[]> {
     try {
       const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
-      // Every channel's rules (publishing the new availability needs them all), with the SKUs, and
-      // the reads the group decides from as if none of the SKUs were a bundle or in one, locking
-      // their stock rows: on MySQL all of them travel with the transaction's start.
-      const ahead: Basis = { skus: requested, channels: this.channelCodes };
-      const catalog = [channelRulesRead(), knownSkusRead(requested), compositionsRead(requested)];
+      // Every channel's rules (publishing the new availability needs them all), with the SKUs and
+      // the bundles around them, and the reads the group decides from, locking their stock rows:
+      // on MySQL all of them travel with the transaction's start.
+      const ahead: Basis = guess ?? { skus: requested, channels: this.channelCodes };
+      const described = unique([...requested, ...ahead.skus]);
+      const catalog = [channelRulesRead(), knownSkusRead(requested), compositionsRead(described)];
       return await this.db.transactionCommitting([...catalog, ...lockedReads(this.db.dialect, ahead, requests)],
-        (em, rows) => this.hold(em, requests, requested, rows.slice(0, catalog.length), { basis: ahead, rows: rows.slice(catalog.length) }));
+        (em, rows) => this.hold(em, requests, described, rows.slice(0, catalog.length), { basis: ahead, rows: rows.slice(catalog.length) }, attempt));
     } catch (error) {
+      if (error instanceof GuessedWrong) return this.holdGroup(requests, error.basis, attempt + 1);
       if (requests.length === 1) return [{ ok: false, error }];
       return Promise.all(requests.map(async (request) => (await this.holdGroup([request]))[0]));
     }
   }
 
-  /** Decides the group's holds under their stock rows' locks; returns the outcomes and the writes to send with the COMMIT. */
+  /**
+   * Decides the group's holds under their stock rows' locks; returns the outcomes and the writes to
+   * send with the COMMIT. `described` are the SKUs whose bundle structure was read.
+   */
   private async hold(
-    em: EntityManager, requests: HoldRequest[], requested: string[], [ruleRows, knownRows, compositionRows]: any[][], ahead: { basis: Basis; rows: any[][] },
+    em: EntityManager, requests: HoldRequest[], described: string[], [ruleRows, knownRows, compositionRows]: any[][], ahead: { basis: Basis; rows: any[][] },
+    attempt: number,
   ): Promise<{ result: Outcome<HoldResult>[]; last: PendingWrites }> {
     const dialect = this.db.dialect;
     const rules = channelRulesFrom(ruleRows);
@@ -169,13 +179,14 @@ export class ReservationStore {
     const published = unique([...skus, ...flatMapped(skus, (sku) => compositions.bundlesOf.get(sku) ?? [])]);
     const basis: Basis = { skus, published, channels: [...rules.keys()] };
     this.channelCodes = basis.channels;
-    // Read with the start when the group's SKUs are what it guessed (what it publishes then
-    // follows: those SKUs and the bundles made of them, which that read covered); otherwise read now, one
-    // round trip on MySQL. Rows it already locked are locked again at no cost; a bundle's
-    // components may then be locked after SKUs that sort later, and should that ever close a
-    // cycle with another transaction, InnoDB refuses one of them at once and it is run again.
+    // Read with the start when the group's SKUs are what it guessed. Otherwise, on MySQL, it rolls
+    // back and starts again knowing them, so its stock rows are always locked in key order, all at
+    // once (a bundle's components can sort before the SKUs it guessed); on SQLite, whose one writer
+    // takes no row locks, it reads them now.
+    const guessed = skus.length > 0 && sameBasis(basis, ahead.basis);
+    if (skus.length > 0 && !guessed && dialect === 'mysql' && attempt < GUESSES) throw new GuessedWrong(basis);
     const [stockRows = [], expiredRows = [], allocationRows = [], availabilityRows = [], toldRows = [], ...keyRows] = skus.length === 0 ? []
-      : sameBasis(basis, ahead.basis) ? ahead.rows : await readAll(em, dialect, lockedReads(dialect, basis, requests));
+      : guessed ? ahead.rows : await readAll(em, dialect, lockedReads(dialect, basis, requests));
     const read = stockRead(stockRows, expiredRows);
     const stored = new Map<string, { id: string; hash: string }>();
     storedKeyReads(requests.map((request) => request.input)).forEach(({ channel }, index) => {
@@ -226,7 +237,7 @@ export class ReservationStore {
     // Made first: it advances `read` past the writes, which the stock feed below is made from.
     const writes = this.writes(read, accepted, now);
     const { last } = await availabilityWrites(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
-      covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(requested), value: compositions },
+      covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(described), value: compositions },
       told: { of: new Set(published), availability: availabilityRows, feed: feedRowsFrom(read, skus, toldRows) },
     }, writes);
     return { result, last };
@@ -365,9 +376,20 @@ const sameSet = (a: readonly string[], b: readonly string[]) => {
   return b.every((item) => set.has(item));
 };
 
-/** Whether the reads of `ahead` (made before the bundles were known) are those of `basis`, whose `published` is its SKUs and their bundles. */
+/** Whether the reads of `ahead` are those `basis` needs (its `published` is always its SKUs and the bundles made of them). */
 const sameBasis = (basis: Basis, ahead: Basis) =>
-  sameSet(basis.skus, ahead.skus) && basis.channels.length === ahead.channels.length && basis.channels.every((code, index) => ahead.channels[index] === code);
+  sameSet(basis.skus, ahead.skus) && (!ahead.published || sameSet(basis.published!, ahead.published)) &&
+  basis.channels.length === ahead.channels.length && basis.channels.every((code, index) => ahead.channels[index] === code);
+
+/** Times a group starts again because its SKUs were not what it guessed (the catalog changing under it); then it reads under its locks. */
+const GUESSES = 3;
+
+/** Ends a group's transaction whose SKUs were not what it guessed, to start again with them. */
+class GuessedWrong extends Error {
+  constructor(readonly basis: Basis) {
+    super('the hold group starts again with the SKUs it needs');
+  }
+}
 
 /**
  * The reads a group decides from: its SKUs' stock rows, locked first in key order, then (seeing
