@@ -189,7 +189,7 @@ export class OutboxRelay {
         sql: `UPDATE outbox SET seq = CASE ${cases} END WHERE id IN (${placeholders(ids)})`,
         params: [...runs.flatMap((run) => [run.from, run.to, run.offset]), ...ids],
       };
-      return { result: undefined, last: { statements: [numbering], verify: () => undefined } };
+      return { result: undefined, last: { ...NO_WRITES, statements: [numbering] } };
     });
   }
 

@@ -155,9 +155,8 @@ export async function availabilityWrites(
       ...changes.map((change) => ({ topic: TOPICS.availabilityChanged, key: `availability:${change.channel}:${change.sku}`, payload: change })),
     ]),
   ];
-  return { changes, last: pending ? { ...pending, statements } : { statements, verify: () => undefined } };
+  return { changes, last: { ...(pending ?? NO_WRITES), statements } };
 }
-
 
 /** Stock, dedicated allocations and rules for publishing: taken from `known` where it has them, read (`missing`) otherwise. */
 async function current(em: EntityManager, dialect: Dialect, simple: string[], missing: string[], channels: readonly string[] | undefined, known?: KnownState) {

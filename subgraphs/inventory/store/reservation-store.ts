@@ -1,17 +1,18 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { flatMapped, flatten } from '../../../shared/arrays';
-import { insertStatements, NO_WRITES, placeholders, readAll, type Database, type Dialect, type PendingWrites, type Statement } from '../../../shared/database';
+import { insertStatements, NO_WRITES, placeholders, readAll, type Database, type PendingWrites } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
 import { newId } from '../../../shared/ids';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
-import { availabilityRead, availabilityWithBundlesRead, availabilityWrites } from './availability-feed';
+import { availabilityWrites } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
-import { allocationRead, countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
-import { feedRowsFrom, toldRead } from './stock-feed';
+import { GUESSES, GuessedWrong, lockedReads, sameBasis, storedKeyReads, type Basis } from './hold-reads';
+import { countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
+import { feedRowsFrom } from './stock-feed';
 import { reservedMoveWrites, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
@@ -144,7 +145,7 @@ export class ReservationStore {
       const ahead: Basis = guess ?? { skus: requested, channels: this.channelCodes };
       const described = unique([...requested, ...ahead.skus]);
       const catalog = [channelRulesRead(), knownSkusRead(requested), compositionsRead(described)];
-      return await this.db.transactionCommitting([...catalog, ...lockedReads(this.db.dialect, ahead, requests)],
+      return await this.db.transactionCommitting([...catalog, ...lockedReads(this.db.dialect, ahead, requests.map((request) => request.input))],
         (em, rows) => this.hold(em, requests, described, rows.slice(0, catalog.length), { basis: ahead, rows: rows.slice(catalog.length) }, attempt));
     } catch (error) {
       if (error instanceof GuessedWrong) return this.holdGroup(requests, error.basis, attempt + 1);
@@ -186,7 +187,7 @@ export class ReservationStore {
     const guessed = skus.length > 0 && sameBasis(basis, ahead.basis);
     if (skus.length > 0 && !guessed && dialect === 'mysql' && attempt < GUESSES) throw new GuessedWrong(basis);
     const [stockRows = [], expiredRows = [], allocationRows = [], availabilityRows = [], toldRows = [], ...keyRows] = skus.length === 0 ? []
-      : guessed ? ahead.rows : await readAll(em, dialect, lockedReads(dialect, basis, requests));
+      : guessed ? ahead.rows : await readAll(em, dialect, lockedReads(dialect, basis, requests.map((request) => request.input)));
     const read = stockRead(stockRows, expiredRows);
     const stored = new Map<string, { id: string; hash: string }>();
     storedKeyReads(requests.map((request) => request.input)).forEach(({ channel }, index) => {
@@ -362,53 +363,3 @@ export class ReservationStore {
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
-
-/** What a group's locked reads cover: its SKUs, the channels it publishes to, and what it publishes (unset: the SKUs and every bundle made of them). */
-interface Basis {
-  skus: readonly string[];
-  channels: readonly string[];
-  published?: readonly string[];
-}
-
-const sameSet = (a: readonly string[], b: readonly string[]) => {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((item) => set.has(item));
-};
-
-/** Whether the reads of `ahead` are those `basis` needs (its `published` is always its SKUs and the bundles made of them). */
-const sameBasis = (basis: Basis, ahead: Basis) =>
-  sameSet(basis.skus, ahead.skus) && (!ahead.published || sameSet(basis.published!, ahead.published)) &&
-  basis.channels.length === ahead.channels.length && basis.channels.every((code, index) => ahead.channels[index] === code);
-
-/** Times a group starts again because its SKUs were not what it guessed (the catalog changing under it); then it reads under its locks. */
-const GUESSES = 3;
-
-/** Ends a group's transaction whose SKUs were not what it guessed, to start again with them. */
-class GuessedWrong extends Error {
-  constructor(readonly basis: Basis) {
-    super('the hold group starts again with the SKUs it needs');
-  }
-}
-
-/**
- * The reads a group decides from: its SKUs' stock rows, locked first in key order, then (seeing
- * whatever committed before the locks were granted) lapsed holds, dedicated allocations, what was
- * last published, and the reservations already stored under the group's keys.
- */
-function lockedReads(dialect: Dialect, basis: Basis, requests: readonly HoldRequest[]): Statement[] {
-  if (basis.skus.length === 0) return [];
-  return [
-    ...stockReads(dialect, basis.skus, { lock: true }), allocationRead(basis.skus),
-    basis.published ? availabilityRead(basis.channels, basis.published) : availabilityWithBundlesRead(basis.channels, basis.skus), toldRead(basis.skus),
-    ...storedKeyReads(requests.map((request) => request.input)).map((keyRead) => keyRead.statement),
-  ];
-}
-
-/** The reads finding reservations already stored under the requests' keys, one per channel. */
-function storedKeyReads(inputs: readonly ReserveInput[]): { channel: string; statement: Statement }[] {
-  return unique(inputs.map((input) => input.channel)).map((channel) => {
-    const keys = unique(inputs.filter((input) => input.channel === channel).map((input) => input.idempotencyKey));
-    return { channel, statement: { sql: `SELECT id, idempotency_key, payload_hash FROM reservation WHERE channel_code = ? AND idempotency_key IN (${placeholders(keys)})`, params: [channel, ...keys] } };
-  });
-}
