@@ -67,15 +67,15 @@ export const EXPIRY_BATCH = 500;
  * Each request holds all its lines or none; a refused request costs the others nothing. A
  * group whose statements fail (say another process stored one of its keys first) is rolled
  * back and each of its requests runs alone. On MySQL a group is two round trips: its start
- * carries the catalog reads and the locked reads, and its writes carry the COMMIT, each
- * conditional UPDATE guarded so that none can be committed without taking its units.
+ * carries the catalog reads and the locked reads, and its writes carry a guard and the COMMIT,
+ * so nothing is committed unless every conditional UPDATE took its units.
  */
 export class ReservationStore {
   private readonly groups: GroupCommit<HoldRequest, HoldResult>;
   /**
    * The channels of the rules the last group read. The next group's locked reads, sent with its
    * start, name them for the availability it reads; rules seldom change, and when they have, the
-   * group reads again under its locks.
+   * group starts again (MySQL) or reads again (SQLite) with the new ones.
    */
   private channelCodes: readonly string[] = [];
 
@@ -186,11 +186,12 @@ export class ReservationStore {
     // takes no row locks, it reads them now.
     const guessed = skus.length > 0 && sameBasis(basis, ahead.basis);
     if (skus.length > 0 && !guessed && dialect === 'mysql' && attempt < GUESSES) throw new GuessedWrong(basis);
+    const inputs = requests.map((request) => request.input);
     const [stockRows = [], expiredRows = [], allocationRows = [], availabilityRows = [], toldRows = [], ...keyRows] = skus.length === 0 ? []
-      : guessed ? ahead.rows : await readAll(em, dialect, lockedReads(dialect, basis, requests.map((request) => request.input)));
+      : guessed ? ahead.rows : await readAll(em, dialect, lockedReads(dialect, basis, inputs));
     const read = stockRead(stockRows, expiredRows);
     const stored = new Map<string, { id: string; hash: string }>();
-    storedKeyReads(requests.map((request) => request.input)).forEach(({ channel }, index) => {
+    storedKeyReads(inputs).forEach(({ channel }, index) => {
       for (const row of keyRows[index] ?? []) stored.set(`${channel}|${row.idempotency_key}`, { id: row.id, hash: row.payload_hash });
     });
     const fences = await ringFences(em, dialect, allocationRows);
