@@ -52,14 +52,22 @@ export function availabilityRead(channels: readonly string[], skus: readonly str
 
 /**
  * `availabilityRead` of the SKUs and of every bundle made of any of them, for a caller that does
- * not know the bundles yet: the bundles' rows are found through the components' index.
+ * not know the bundles yet: the bundles are found through the components' index, and each
+ * channel's row of each bundle by its key (a bundle made of two of the SKUs comes twice). The
+ * channels are joined from their table rather than listed beside the bundle: with
+ * `channel_code IN (…)` next to a joined `sku_code`, MariaDB read every row of those channels
+ * (2,000 rows for 1,000 SKUs on two channels, growing with the catalog), and SQLite, which keeps
+ * no statistics here, started from the same rows (260 µs for 11 SKUs among 1,000, against 35 µs
+ * now). SQLite's CROSS JOIN keeps the order as written; MySQL reads it as JOIN.
  */
 export function availabilityWithBundlesRead(channels: readonly string[], skus: readonly string[]): Statement {
   const own = availabilityRead(channels, skus);
   if (channels.length === 0 || skus.length === 0) return own;
   return {
     sql: `${own.sql} UNION ALL SELECT a.channel_code, a.sku_code, a.available FROM bundle_component b
-     JOIN availability_state a ON a.sku_code = b.bundle_code AND a.channel_code IN (${placeholders(channels)}) WHERE b.component_code IN (${placeholders(skus)})`,
+     CROSS JOIN channel c ON c.code IN (${placeholders(channels)})
+     CROSS JOIN availability_state a ON a.channel_code = c.code AND a.sku_code = b.bundle_code
+     WHERE b.component_code IN (${placeholders(skus)})`,
     params: [...own.params, ...channels, ...skus],
   };
 }
