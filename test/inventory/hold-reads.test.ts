@@ -21,7 +21,7 @@ beforeAll(async () => {
     ...insertStatements('channel', ['code', 'name', 'buffer_units', 'paused', 'updated_at'], [...CHANNELS, 'pos'].map((code) => [code, code, 0, 0, now])),
     ...insertStatements('availability_state', ['channel_code', 'sku_code', 'available'],
       [...CHANNELS, 'pos'].flatMap((channel) => [...SKUS, 'GIFT-BOX'].map((sku, index) => [channel, sku, index]))),
-    // GIFT-BOX is made of two of the SKUs asked for below, SKU-499 of none.
+    // GIFT-BOX is made of two of the SKUs asked for below.
     ...insertStatements('bundle_component', ['bundle_code', 'component_code', 'quantity'], [['GIFT-BOX', 'SKU-010', 1], ['GIFT-BOX', 'SKU-011', 2]]),
   ]));
   if (db.dialect === 'mysql') await db.query('ANALYZE TABLE availability_state, bundle_component, channel');
