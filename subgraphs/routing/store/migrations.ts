@@ -75,4 +75,42 @@ export class AddRoutingRulesAndOrders1700000000002 implements MigrationInterface
   }
 }
 
-export const routingMigrations = [...OUTBOX_MIGRATIONS, CreateRouting1700000000001, AddRoutingRulesAndOrders1700000000002];
+/**
+ * The units each backordered order waits for, a row per (SKU, order), kept by `updateOrder`: stock
+ * that arrives finds the orders waiting for it, oldest first, by key. They were found by matching
+ * every backordered order's JSON text, a walk of all backorders on each arrival and each new
+ * backorder, which a sale that runs out can make thousands long. Filled from the orders
+ * backordered when it runs.
+ */
+export class AddBackorderIndex1700000000003 implements MigrationInterface {
+  name = 'AddBackorderIndex1700000000003';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createTable(new Table({
+      name: 'routing_backorder',
+      // The key leads with the SKU, then the order's age: the oldest orders waiting for a SKU come first.
+      columns: [code('sku_code', true), { ...time('placed_at'), isPrimary: true }, { name: 'order_id', type: 'varchar', length: '36', isPrimary: true }, int('quantity')],
+      indices: [{ columnNames: ['order_id'] }],
+    }));
+    const backordered: { order_id: string; placed_at: string; backordered: string }[] =
+      await runner.query("SELECT order_id, placed_at, backordered FROM routing_order WHERE state = 'BACKORDERED'");
+    for (const order of backordered) {
+      for (const row of backorderRows(order.order_id, new Date(order.placed_at), JSON.parse(order.backordered))) {
+        await runner.query('INSERT INTO routing_backorder (sku_code, placed_at, order_id, quantity) VALUES (?, ?, ?, ?)', row);
+      }
+    }
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropTable('routing_backorder');
+  }
+}
+
+/** The rows of `routing_backorder` for an order waiting for `lines`: one per SKU, its quantities added up. */
+export function backorderRows(orderId: string, placedAt: Date, lines: readonly { sku: string; quantity: number }[]): [string, string, string, number][] {
+  const units = new Map<string, number>();
+  for (const line of lines) units.set(line.sku, (units.get(line.sku) ?? 0) + line.quantity);
+  return [...units].map(([sku, quantity]) => [sku, placedAt.toISOString(), orderId, quantity]);
+}
+
+export const routingMigrations = [...OUTBOX_MIGRATIONS, CreateRouting1700000000001, AddRoutingRulesAndOrders1700000000002, AddBackorderIndex1700000000003];

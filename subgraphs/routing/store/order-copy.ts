@@ -1,8 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { execute, insertIgnore, type Dialect, type Queryable } from '../../../shared/database';
+import { execute, insertIgnore, insertStatements, placeholders, writeAll, type Dialect, type Queryable } from '../../../shared/database';
 import type { Placement } from '../domain/late-risk';
 import type { Destination, Line } from '../domain/routing-rules';
 import type { ShippingPromise } from '../domain/shipping-promise';
+import { backorderRows } from './migrations';
 
 /**
  * Where routing stands with an order: waiting for its reservation to be confirmed, deciding
@@ -85,37 +86,43 @@ export async function lockOrder(em: EntityManager, dialect: Dialect, orderId: st
   return rows[0] ? toOrder(rows[0]) : null;
 }
 
-/** Writes back what changed about an order. */
+/** Writes back what changed about an order, and what it waits for while backordered (`routing_backorder`). */
 export async function updateOrder(em: EntityManager, order: RoutingOrder): Promise<void> {
-  await em.query(
-    'UPDATE routing_order SET state = ?, sequence = ?, refusals = ?, committed = ?, backordered = ?, shipped = ?, pending = ?, reasons = ?, updated_at = ? WHERE order_id = ?',
-    [order.state, order.sequence, order.refusals, JSON.stringify(order.committed), JSON.stringify(order.backordered), JSON.stringify(order.shipped),
-      order.pending ? JSON.stringify(order.pending) : null, JSON.stringify(order.reasons), new Date().toISOString(), order.orderId],
-  );
+  const waiting = order.state === 'BACKORDERED' ? backorderRows(order.orderId, order.placedAt, order.backordered) : [];
+  await writeAll(em, [
+    {
+      sql: 'UPDATE routing_order SET state = ?, sequence = ?, refusals = ?, committed = ?, backordered = ?, shipped = ?, pending = ?, reasons = ?, updated_at = ? WHERE order_id = ?',
+      params: [order.state, order.sequence, order.refusals, JSON.stringify(order.committed), JSON.stringify(order.backordered), JSON.stringify(order.shipped),
+        order.pending ? JSON.stringify(order.pending) : null, JSON.stringify(order.reasons), new Date().toISOString(), order.orderId],
+    },
+    { sql: 'DELETE FROM routing_backorder WHERE order_id = ?', params: [order.orderId] },
+    ...insertStatements('routing_backorder', ['sku_code', 'placed_at', 'order_id', 'quantity'], waiting),
+  ]);
 }
 
 /** Orders waiting for stock of any of `skus`, oldest first: the order stock goes to when it arrives. */
 export async function backordersOf(q: Queryable, skus: readonly string[]): Promise<RoutingOrder[]> {
   if (skus.length === 0) return [];
-  // The JSON text narrows the rows in the database; parsing then keeps only exact matches.
-  const patterns = skus.map((sku) => `%${JSON.stringify({ sku }).slice(1, -1).replace(/[!%_]/g, (c) => `!${c}`)}%`);
+  // Driven from the queue's SKU key, each order then read by its own (SQLite's CROSS JOIN keeps
+  // that order; MySQL reads it as JOIN): starting from the orders' state would walk every backorder.
   const rows = await q.query(
-    `SELECT * FROM routing_order WHERE state = 'BACKORDERED' AND (${patterns.map(() => "backordered LIKE ? ESCAPE '!'").join(' OR ')}) ORDER BY placed_at, order_id`,
-    patterns,
+    `SELECT o.* FROM (SELECT DISTINCT order_id FROM routing_backorder WHERE sku_code IN (${placeholders(skus)})) b
+     CROSS JOIN routing_order o ON o.order_id = b.order_id WHERE o.state = 'BACKORDERED' ORDER BY o.placed_at, o.order_id`,
+    [...skus],
   );
-  const wanted = new Set(skus);
-  return rows.map(toOrder).filter((order) => order.backordered.some((line) => wanted.has(line.sku)));
+  return rows.map(toOrder);
 }
 
 /** Units of each SKU that orders placed before `before` still wait for: incoming stock goes to them first. */
 export async function olderBackorders(q: Queryable, skus: readonly string[], before: { placedAt: Date; orderId: string }): Promise<Map<string, number>> {
-  const claimed = new Map<string, number>();
-  const rows = await q.query("SELECT order_id, placed_at, backordered FROM routing_order WHERE state = 'BACKORDERED' AND placed_at <= ?", [before.placedAt.toISOString()]);
-  for (const row of rows) {
-    if (row.order_id === before.orderId || (row.placed_at === before.placedAt.toISOString() && row.order_id > before.orderId)) continue;
-    for (const line of JSON.parse(row.backordered) as Line[]) if (skus.includes(line.sku)) claimed.set(line.sku, (claimed.get(line.sku) ?? 0) + line.quantity);
-  }
-  return claimed;
+  if (skus.length === 0) return new Map();
+  const placedAt = before.placedAt.toISOString();
+  const rows = await q.query(
+    `SELECT sku_code, SUM(quantity) AS quantity FROM routing_backorder
+     WHERE sku_code IN (${placeholders(skus)}) AND (placed_at < ? OR (placed_at = ? AND order_id < ?)) GROUP BY sku_code`,
+    [...skus, placedAt, placedAt, before.orderId],
+  );
+  return new Map(rows.map((row: { sku_code: string; quantity: number | string }) => [row.sku_code, Number(row.quantity)]));
 }
 
 /** Orders routing still watches (not shipped, not canceled), for the late-shipment query. */
