@@ -77,8 +77,8 @@ describe('the orders waiting for stock', () => {
     expect(ids(await backordersOf(db, ['B']))).toEqual(['o-1', 'o-10', 'o-2', 'o-4']);
   });
 
-  it('are found by the SKU key, without walking every backordered order', async () => {
-    if (db.dialect === 'mysql') return; // MariaDB plans tables this small by their statistics, not their keys.
+  // On SQLite, whose plans do not depend on how many rows there are; MariaDB plans tables this small by their statistics.
+  (config.databaseUrl ? it.skip : it)('are found by the SKU key, without walking every backordered order', async () => {
     const sent: { sql: string; params: unknown[] }[] = [];
     const recording = { query: (sql: string, params: unknown[] = []) => { sent.push({ sql, params }); return db.query(sql, params); } };
     await backordersOf(recording, ['A', 'B']);
