@@ -1,4 +1,4 @@
-import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { OUTBOX_MIGRATIONS } from '../../../shared/outbox';
 
 const code = (name: string, primary = false) => ({ name, type: 'varchar', length: '100', isPrimary: primary });
@@ -184,6 +184,23 @@ export class DropAvailabilityLog1700000001001 implements MigrationInterface {
   }
 }
 
+/**
+ * The open alerts, newest first, without walking the resolved ones: `alerts(open: true)` with no
+ * kind read every alert backwards from the newest, and resolved alerts pile up with history.
+ */
+export class IndexOpenAlerts1700000002300 implements MigrationInterface {
+  name = 'IndexOpenAlerts1700000002300';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createIndex('alert', new TableIndex({ name: 'IDX_alert_resolved_id', columnNames: ['resolved_at', 'id'] }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropIndex('alert', 'IDX_alert_resolved_id');
+  }
+}
+
 export const inventoryMigrations = [
   ...OUTBOX_MIGRATIONS, CreateInventory1700000000001, AddChannelRulesAndIncoming1700000000002, UniqueReservationKeyOnMysql1700000000004, AddListingsAndChannelKind1700000000003, DropAvailabilityLog1700000001001,
+  IndexOpenAlerts1700000002300,
 ];
