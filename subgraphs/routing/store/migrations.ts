@@ -1,4 +1,5 @@
 import { Table, TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { insertStatements } from '../../../shared/database';
 import { OUTBOX_MIGRATIONS } from '../../../shared/outbox';
 
 export class CreateRouting1700000000001 implements MigrationInterface {
@@ -94,17 +95,17 @@ export class AddBackorderIndex1700000000003 implements MigrationInterface {
     }));
     const backordered: { order_id: string; placed_at: string; backordered: string }[] =
       await runner.query("SELECT order_id, placed_at, backordered FROM routing_order WHERE state = 'BACKORDERED'");
-    for (const order of backordered) {
-      for (const row of backorderRows(order.order_id, new Date(order.placed_at), JSON.parse(order.backordered))) {
-        await runner.query('INSERT INTO routing_backorder (sku_code, placed_at, order_id, quantity) VALUES (?, ?, ?, ?)', row);
-      }
-    }
+    const rows = backordered.flatMap((order) => backorderRows(order.order_id, new Date(order.placed_at), JSON.parse(order.backordered)));
+    for (const insert of insertStatements('routing_backorder', BACKORDER_COLUMNS, rows)) await runner.query(insert.sql, insert.params);
   }
 
   async down(runner: QueryRunner): Promise<void> {
     await runner.dropTable('routing_backorder');
   }
 }
+
+/** The columns of `routing_backorder`, in the order of `backorderRows`. */
+export const BACKORDER_COLUMNS = ['sku_code', 'placed_at', 'order_id', 'quantity'];
 
 /** The rows of `routing_backorder` for an order waiting for `lines`: one per SKU, its quantities added up. */
 export function backorderRows(orderId: string, placedAt: Date, lines: readonly { sku: string; quantity: number }[]): [string, string, string, number][] {

@@ -3,7 +3,7 @@ import { execute, insertIgnore, insertStatements, placeholders, writeAll, type D
 import type { Placement } from '../domain/late-risk';
 import type { Destination, Line } from '../domain/routing-rules';
 import type { ShippingPromise } from '../domain/shipping-promise';
-import { backorderRows } from './migrations';
+import { BACKORDER_COLUMNS, backorderRows } from './migrations';
 
 /**
  * Where routing stands with an order: waiting for its reservation to be confirmed, deciding
@@ -96,7 +96,7 @@ export async function updateOrder(em: EntityManager, order: RoutingOrder): Promi
         order.pending ? JSON.stringify(order.pending) : null, JSON.stringify(order.reasons), new Date().toISOString(), order.orderId],
     },
     { sql: 'DELETE FROM routing_backorder WHERE order_id = ?', params: [order.orderId] },
-    ...insertStatements('routing_backorder', ['sku_code', 'placed_at', 'order_id', 'quantity'], waiting),
+    ...insertStatements('routing_backorder', BACKORDER_COLUMNS, waiting),
   ]);
 }
 
