@@ -1,4 +1,5 @@
 import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { ChannelReference as Channel } from '../../../shared/graphql-references';
 
 @Directive('@key(fields: "code")')
 @ObjectType({ description: 'A stock-keeping unit: simple, or a bundle, kit or multipack made of other SKUs.' })
@@ -12,12 +13,6 @@ export class Sku {
 export class BundleComponent {
   @Field(() => Sku) sku!: Sku;
   @Field(() => Int) quantity!: number;
-}
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Channel {
-  @Field(() => ID) code!: string;
 }
 
 @ObjectType({ description: "One channel's product reference, mapped to exactly one SKU." })
@@ -82,3 +77,5 @@ export class ImportListingsResult {
   @Field(() => Int) applied!: number;
   @Field(() => [ImportRowError]) rejected!: ImportRowError[];
 }
+
+export { Channel };

@@ -2,8 +2,7 @@ import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } fr
 import { EVENT_TYPES } from '../domain/inventory-event';
 import { ALERT_KINDS } from '../store/alert-store';
 import { CHANNEL_KINDS, LOCATION_KINDS } from '../store/setup-store';
-
-const enumOf = <T extends readonly string[]>(values: T) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T[number]]: K };
+import { enumOf } from '../../../shared/graphql-references';
 
 export const LocationKind = enumOf(LOCATION_KINDS);
 registerEnumType(LocationKind, { name: 'LocationKind' });

@@ -1,33 +1,9 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { ORDER_STATUSES } from '../domain/order-status';
+import { enumOf, SkuReference as Sku, ChannelReference as Channel, LocationReference as Location, OrderLine } from '../../../shared/graphql-references';
 
-export const OrderStatus = Object.fromEntries(ORDER_STATUSES.map((s) => [s, s])) as { [K in (typeof ORDER_STATUSES)[number]]: K };
+export const OrderStatus = enumOf(ORDER_STATUSES);
 registerEnumType(OrderStatus, { name: 'OrderStatus' });
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Sku {
-  @Field(() => ID) code!: string;
-}
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Channel {
-  @Field(() => ID) code!: string;
-}
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Location {
-  @Field(() => ID) code!: string;
-}
-
-@Directive('@shareable')
-@ObjectType()
-export class OrderLine {
-  @Field(() => Sku) sku!: Sku;
-  @Field(() => Int) quantity!: number;
-}
 
 @Directive('@shareable')
 @ObjectType()
@@ -134,3 +110,5 @@ export class RecordReturnInput {
   @Field(() => [ReturnLineInput]) lines!: ReturnLineInput[];
   @Field(() => ID, { nullable: true, description: 'A retry with the same key records the return once.' }) idempotencyKey?: string | null;
 }
+
+export { Sku, Channel, Location, OrderLine };

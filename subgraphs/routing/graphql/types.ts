@@ -1,7 +1,8 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { STRATEGIES } from '../domain/routing-rules';
+import { enumOf, SkuReference as Sku, LocationReference as Location, ChannelReference as Channel, OrderLine } from '../../../shared/graphql-references';
 
-export const RoutingStrategy = Object.fromEntries(STRATEGIES.map((s) => [s, s])) as { [K in (typeof STRATEGIES)[number]]: K };
+export const RoutingStrategy = enumOf(STRATEGIES);
 registerEnumType(RoutingStrategy, {
   name: 'RoutingStrategy',
   description: 'How routing chooses among locations, applied in the order a channel lists them.',
@@ -15,35 +16,10 @@ registerEnumType(RoutingStrategy, {
   },
 });
 
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Sku {
-  @Field(() => ID) code!: string;
-}
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Location {
-  @Field(() => ID) code!: string;
-}
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Channel {
-  @Field(() => ID) code!: string;
-}
-
 @Directive('@key(fields: "id")')
 @ObjectType()
 export class Order {
   @Field(() => ID) id!: string;
-}
-
-@Directive('@shareable')
-@ObjectType()
-export class OrderLine {
-  @Field(() => Sku) sku!: Sku;
-  @Field(() => Int) quantity!: number;
 }
 
 @ObjectType()
@@ -121,3 +97,5 @@ export class RoutingRulesInput {
   @Field(() => [LocationRoutingInput], { nullable: true, defaultValue: [], description: "Locations left out ship by the defaults: same day, no cut-off, default transit." })
   locations?: LocationRoutingInput[] | null;
 }
+
+export { Sku, Location, Channel, OrderLine };

@@ -1,9 +1,8 @@
-import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { CONNECTOR_KINDS, OUTAGE_FALLBACKS } from '../domain/connector-settings';
 import { HEALTH_STATES } from '../domain/outage';
 import { SYNC_STATES } from '../domain/push-plan';
-
-const enumOf = <T extends readonly string[]>(values: T) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T[number]]: K };
+import { enumOf, SkuReference as Sku, ChannelReference as Channel } from '../../../shared/graphql-references';
 
 export const ConnectorKind = enumOf(CONNECTOR_KINDS);
 registerEnumType(ConnectorKind, { name: 'ConnectorKind', description: 'The channel API a connector speaks.' });
@@ -13,18 +12,6 @@ export const SyncStatus = enumOf(SYNC_STATES);
 registerEnumType(SyncStatus, { name: 'SyncStatus', description: "Where a listing's quantity on its channel stands." });
 export const ChannelHealthState = enumOf(HEALTH_STATES);
 registerEnumType(ChannelHealthState, { name: 'ChannelHealthState' });
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Sku {
-  @Field(() => ID) code!: string;
-}
-
-@Directive('@key(fields: "code", resolvable: false)')
-@ObjectType()
-export class Channel {
-  @Field(() => ID) code!: string;
-}
 
 @ObjectType({ description: 'A difference between what a channel shows and what stockgraph computes, found by reconciliation.' })
 export class ListingDrift {
@@ -209,3 +196,5 @@ export class ConfigureChannelConnectorInput {
   @Field(() => ChannelDriftPolicyInput, { nullable: true }) drift?: ChannelDriftPolicyInput | null;
   @Field(() => Int, { nullable: true }) parkRetryMs?: number | null;
 }
+
+export { Sku, Channel };
