@@ -6,7 +6,8 @@ import { consumeCatalogEvents } from './events/consumers';
 import { catalogContexts, type CatalogContext } from './graphql/context';
 import { ListingResolver } from './graphql/listing-resolver';
 import { SkuResolver, skuReference } from './graphql/sku-resolver';
-import { BundleComponent, Channel } from './graphql/types';
+import { ChannelReference } from '../../shared/graphql-references';
+import { BundleComponent } from './graphql/types';
 import { ListingStore } from './store/listing-store';
 import { SkuStore } from './store/sku-store';
 import { ChannelRefRow, ListingRow, SkuComponentRow, SkuRow } from './store/entities';
@@ -15,7 +16,7 @@ import { catalogMigrations } from './store/migrations';
 export const buildCatalogSchema = () =>
   buildSubgraph({
     resolvers: [SkuResolver, ListingResolver],
-    orphanedTypes: [BundleComponent, Channel],
+    orphanedTypes: [BundleComponent, ChannelReference],
     referenceResolvers: { Sku: skuReference },
   });
 

@@ -77,5 +77,3 @@ export class ImportListingsResult {
   @Field(() => Int) applied!: number;
   @Field(() => [ImportRowError]) rejected!: ImportRowError[];
 }
-
-export { Channel };

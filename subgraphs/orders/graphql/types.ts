@@ -110,5 +110,3 @@ export class RecordReturnInput {
   @Field(() => [ReturnLineInput]) lines!: ReturnLineInput[];
   @Field(() => ID, { nullable: true, description: 'A retry with the same key records the return once.' }) idempotencyKey?: string | null;
 }
-
-export { Sku, Channel, Location, OrderLine };

@@ -1,6 +1,6 @@
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { STRATEGIES } from '../domain/routing-rules';
-import { enumOf, SkuReference as Sku, LocationReference as Location, ChannelReference as Channel, OrderLine } from '../../../shared/graphql-references';
+import { enumOf, LocationReference as Location, ChannelReference as Channel, OrderLine } from '../../../shared/graphql-references';
 
 export const RoutingStrategy = enumOf(STRATEGIES);
 registerEnumType(RoutingStrategy, {
@@ -97,5 +97,3 @@ export class RoutingRulesInput {
   @Field(() => [LocationRoutingInput], { nullable: true, defaultValue: [], description: "Locations left out ship by the defaults: same day, no cut-off, default transit." })
   locations?: LocationRoutingInput[] | null;
 }
-
-export { Sku, Location, Channel, OrderLine };
