@@ -15,6 +15,8 @@ export interface DatabaseSpec {
 }
 
 const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+/** Every MySQL transaction here reads committed data: each statement sees what committed before it. */
+const START_READ_COMMITTED: Statement = { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] };
 
 /**
  * One subgraph's database. Writes go through `transaction`; reads through `manager`.
@@ -101,6 +103,26 @@ export class Database {
   }
 
   /**
+   * MySQL: a transaction of one request, for writes decided without reading (from figures the
+   * caller kept): the start, `checks` (which fail the request unless what the writes were decided
+   * from is still so, like the guards of `transactionCommitting`), `last` with its guards, and the
+   * COMMIT. When any statement fails, nothing is committed, the transaction is rolled back and the
+   * error thrown, for the caller to start again the usual way.
+   */
+  async commitInOneRequest(checks: readonly Statement[], last: PendingWrites): Promise<void> {
+    if (this.dialect !== 'mysql') throw new Error('commitInOneRequest() is for MySQL');
+    const runner = this.writer.createQueryRunner();
+    try {
+      last.verify(await commitWith(runner.manager, last, [START_READ_COMMITTED, { sql: 'START TRANSACTION', params: [] }, ...checks]));
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
    * TypeORM starts a transaction with two requests (SET TRANSACTION, then START TRANSACTION) and
    * cannot add reads to them, so the query runner's transaction is run here with plain SQL. It is
    * marked active, so nothing inside starts another; nothing in this code base nests transactions.
@@ -113,9 +135,7 @@ export class Database {
     const runner = this.writer.createQueryRunner();
     const state = runner as { isTransactionActive: boolean };
     try {
-      const results = await sendTogether(runner.manager, [
-        { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] }, { sql: 'START TRANSACTION', params: [] }, ...first,
-      ]);
+      const results = await sendTogether(runner.manager, [START_READ_COMMITTED, { sql: 'START TRANSACTION', params: [] }, ...first]);
       state.isTransactionActive = true;
       const result = await commit(runner.manager, await work(runner.manager, results.slice(2)));
       state.isTransactionActive = false;

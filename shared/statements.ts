@@ -108,14 +108,18 @@ export class GuardedWriteError extends Error {
   }
 }
 
-/** Sends `last` and the COMMIT in one request (MySQL), each must-change statement guarded; returns how many rows each of `last` changed. */
-export async function commitWith(em: EntityManager, last: PendingWrites): Promise<number[]> {
-  if (last.statements.length === 0) {
+/**
+ * Sends `last` and the COMMIT in one request (MySQL), each must-change statement guarded; returns
+ * how many rows each of `last` changed. `before` go first in the same request (the start of a
+ * transaction of one request, with its checks).
+ */
+export async function commitWith(em: EntityManager, last: PendingWrites, before: readonly Statement[] = []): Promise<number[]> {
+  if (last.statements.length === 0 && before.length === 0) {
     await em.query('COMMIT');
     return [];
   }
   const must = new Set(last.holds ? [] : last.mustChangeOne ?? []);
-  const sent: Statement[] = [];
+  const sent: Statement[] = [...before];
   const positions: number[] = [];
   last.statements.forEach((statement, index) => {
     positions.push(sent.length);

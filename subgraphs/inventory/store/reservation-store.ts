@@ -11,8 +11,9 @@ import { channelAvailable } from '../domain/availability';
 import { availabilityWrites } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { GUESSES, GuessedWrong, lockedReads, sameBasis, storedKeyReads, type Basis } from './hold-reads';
+import { keptAfter, keptStillTrue, NO_STATEMENTS, type KeptReads } from './kept-reads';
 import { countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
-import { feedRowsFrom } from './stock-feed';
+import { feedRowsFrom, toldAfter } from './stock-feed';
 import { reservedMoveWrites, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
@@ -78,6 +79,13 @@ export class ReservationStore {
    * group starts again (MySQL) or reads again (SQLite) with the new ones.
    */
   private channelCodes: readonly string[] = [];
+  /**
+   * What the last group on MySQL read and left, when the next group of the same SKUs may decide
+   * from it in one request (`KeptReads`); null otherwise, and for one group after such a group
+   * found it out of date (say another process holds the same SKUs), so contention costs little.
+   */
+  private kept: Kept | null = null;
+  private keptWentStale = false;
 
   constructor(private readonly db: Database, private readonly relay: OutboxRelay) {
     // One group at a time, so requests are decided in arrival order and groups grow under load.
@@ -137,16 +145,33 @@ export class ReservationStore {
    * asked for (none a bundle); a group whose SKUs turn out otherwise starts again with them.
    */
   private async holdGroup(requests: HoldRequest[], guess?: Basis, attempt = 0): Promise<Outcome<HoldResult>[]> {
+    const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
+    const reads = this.kept && !guess && sameSkus(requested, this.kept.skus) ? this.kept.reads() : null;
+    this.kept = null;
+    if (reads) {
+      try {
+        return await this.holdFromKept(requests, reads);
+      } catch {
+        // Out of date, or the group needed more than was kept: nothing was committed; it reads as usual.
+        this.keptWentStale = true;
+      }
+    }
     try {
-      const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
       // Every channel's rules (publishing the new availability needs them all), with the SKUs and
       // the bundles around them, and the reads the group decides from, locking their stock rows:
       // on MySQL all of them travel with the transaction's start.
       const ahead: Basis = guess ?? { skus: requested, channels: this.channelCodes };
       const described = unique([...requested, ...ahead.skus]);
       const catalog = [channelRulesRead(), knownSkusRead(requested), compositionsRead(described)];
-      return await this.db.transactionCommitting([...catalog, ...lockedReads(this.db.dialect, ahead, requests.map((request) => request.input))],
-        (em, rows) => this.hold(em, requests, described, rows.slice(0, catalog.length), { basis: ahead, rows: rows.slice(catalog.length) }, attempt));
+      let keep: Kept | null = null;
+      const result = await this.db.transactionCommitting([...catalog, ...lockedReads(this.db.dialect, ahead, requests.map((request) => request.input))], async (em, rows) => {
+        const decided = await this.hold(em, requests, described, rows.slice(0, catalog.length), { basis: ahead, rows: rows.slice(catalog.length) }, attempt);
+        keep = decided.keep;
+        return decided;
+      });
+      this.kept = this.keptWentStale ? null : keep;
+      this.keptWentStale = false;
+      return result;
     } catch (error) {
       if (error instanceof GuessedWrong) return this.holdGroup(requests, error.basis, attempt + 1);
       if (requests.length === 1) return [{ ok: false, error }];
@@ -155,13 +180,26 @@ export class ReservationStore {
   }
 
   /**
+   * Holds a group in one request (MySQL), deciding from what the last group of the same SKUs read
+   * and left; throws, having committed nothing, when any of it is no longer so.
+   */
+  private async holdFromKept(requests: HoldRequest[], kept: KeptReads): Promise<Outcome<HoldResult>[]> {
+    const basis: Basis = { skus: kept.skus, published: kept.skus, channels: [...channelRulesFrom(kept.catalog[0]).keys()] };
+    const { result, last, keep } = await this.hold(NO_STATEMENTS, requests, kept.skus, kept.catalog, { basis, rows: kept.locked }, 0);
+    await this.db.commitInOneRequest(keptStillTrue(kept, new Date()), last);
+    this.kept = keep;
+    return result;
+  }
+
+  /**
    * Decides the group's holds under their stock rows' locks; returns the outcomes and the writes to
-   * send with the COMMIT. `described` are the SKUs whose bundle structure was read.
+   * send with the COMMIT, and what the next group of the same SKUs may decide from (MySQL).
+   * `described` are the SKUs whose bundle structure was read.
    */
   private async hold(
     em: EntityManager, requests: HoldRequest[], described: string[], [ruleRows, knownRows, compositionRows]: any[][], ahead: { basis: Basis; rows: any[][] },
     attempt: number,
-  ): Promise<{ result: Outcome<HoldResult>[]; last: PendingWrites }> {
+  ): Promise<{ result: Outcome<HoldResult>[]; last: PendingWrites; keep: Kept | null }> {
     const dialect = this.db.dialect;
     const rules = channelRulesFrom(ruleRows);
     const known = knownSkusFrom(knownRows);
@@ -235,14 +273,26 @@ export class ReservationStore {
       outcomes[index] = { ok: true, value: { held: reservation } };
     }
     const result = outcomes as Outcome<HoldResult>[];
-    if (accepted.length === 0) return { result, last: NO_WRITES };
+    /**
+     * What the next group of these SKUs may decide from (MySQL), once `read` is as this group leaves
+     * it and routing was `told` this; made only if a group of the same SKUs comes next.
+     */
+    const keep = (told: () => readonly any[], changes: Parameters<typeof keptAfter>[0]['changes']): Kept | null => (dialect === 'mysql' && guessed ? {
+      skus,
+      reads: () => keptAfter({ skus, catalog: [ruleRows, knownRows, compositionRows], locked: [stockRows, expiredRows, allocationRows, availabilityRows, toldRows], read, told: told(), changes }),
+    } : null);
+    if (accepted.length === 0) return { result, last: NO_WRITES, keep: keep(() => toldRows, []) };
     // Made first: it advances `read` past the writes, which the stock feed below is made from.
     const writes = this.writes(read, accepted, now);
-    const { last } = await availabilityWrites(em, dialect, unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku))), undefined, {
+    const feed = feedRowsFrom(read, skus, toldRows);
+    const changing = unique(flatMapped(accepted, (hold) => hold.allocations.map((part) => part.sku)));
+    const { changes, last } = await availabilityWrites(em, dialect, changing, undefined, {
       covers: new Set(skus), stock: read.stock, fences, rules, compositions: { of: new Set(described), value: compositions },
-      told: { of: new Set(published), availability: availabilityRows, feed: feedRowsFrom(read, skus, toldRows) },
+      told: { of: new Set(published), availability: availabilityRows, feed },
     }, writes);
-    return { result, last };
+    // Routing is told of the rows of the SKUs whose units moved (`stockChangeEvents`); the others' stay as read.
+    const told = () => [...toldAfter(feed.filter((row) => changing.includes(row.sku))), ...toldRows.filter((row: { sku_code: string }) => !changing.includes(row.sku_code))];
+    return { result, last, keep: keep(told, changes) };
   }
 
   /**
@@ -364,3 +414,10 @@ export class ReservationStore {
 }
 
 const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
+const sameSkus = (a: readonly string[], b: readonly string[]) => a.length === b.length && b.every((sku) => a.includes(sku));
+
+/** The SKUs of the last group on MySQL, and what the next group of the same SKUs may decide from (null when it may not). */
+interface Kept {
+  skus: readonly string[];
+  reads(): KeptReads | null;
+}

@@ -109,6 +109,18 @@ export async function stockFigures(q: Queryable, skus: readonly string[]): Promi
   return rows.map((row) => toFigure(row, lots));
 }
 
+/** Whether routing is told this row's figures (they moved since it was last told, or it never was): `stockChangeEvents` tells it. */
+const toldAnew = (row: FeedRow): boolean => !row.told
+  || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version);
+
+/** What `toldRead` finds once `stockChangeEvents` of these rows is written: for a caller that keeps it instead of reading it again. */
+export function toldAfter(rows: readonly FeedRow[]): { sku_code: string; location_code: string; sellable: number; incoming: number; version: number }[] {
+  return rows.map((row) => {
+    const told = toldAnew(row) ? row : row.told!;
+    return { sku_code: row.sku, location_code: row.location, sellable: told.sellable, incoming: told.incoming, version: told.version };
+  });
+}
+
 /**
  * Inside a transaction that may have moved stock: from its SKUs' feed rows (`feedRowsOf` of what
  * `feedRead` returned, or `feedRowsFrom`), finds every location whose sellable or incoming
@@ -118,8 +130,7 @@ export async function stockFigures(q: Queryable, skus: readonly string[]): Promi
  * wherever availability is published, so no stock change is missed.
  */
 export async function stockChangeEvents(em: EntityManager, dialect: Dialect, rows: readonly FeedRow[]): Promise<{ events: OutboxEvent[]; writes: Statement[] }> {
-  const changed = rows.filter((row) => !row.told
-    || ((row.sellable !== row.told.sellable || row.incoming !== row.told.incoming) && row.version >= row.told.version));
+  const changed = rows.filter(toldAnew);
   if (changed.length === 0) return { events: [], writes: [] };
   const lots = await incomingLots(em, changed.filter((row) => row.incoming > 0));
   return {

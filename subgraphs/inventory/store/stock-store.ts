@@ -94,6 +94,23 @@ export function stockRead(rows: readonly any[], expired: readonly any[]): StockR
   return { raw, stock, expired: expiredHeld, lastCountAt, versions };
 }
 
+/** The rows `stockReads` would find of the SKUs, from `read` as it stands (advanced past the caller's writes): the inverse of `stockRead`, for rows as stored. */
+export function stockRowsOf(read: StockRead, skus: readonly string[]): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const sku of [...new Set(skus)].sort()) {
+    for (const [location, figures] of [...(read.raw.get(sku) ?? new Map<string, StockFigures>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const key = `${sku}|${location}`;
+      const row: Record<string, unknown> = { sku_code: sku, location_code: location };
+      for (const bucket of BUCKETS) row[COLUMN[bucket]] = figures[bucket];
+      rows.push({ ...row, last_count_at: read.lastCountAt.get(key) ?? null, version: read.versions.get(key) ?? 0 });
+    }
+  }
+  return rows;
+}
+
+/** The stock columns as stored, for a check comparing rows by content. */
+export const STOCK_COLUMNS = BUCKETS.map((bucket) => COLUMN[bucket]);
+
 /** The figures of one row as stored (what its ledger adds up to); zeros for a row not read. */
 export const rawFigures = (read: StockRead, sku: string, location: string): StockFigures => read.raw.get(sku)?.get(location) ?? { ...EMPTY_STOCK };
 
