@@ -90,3 +90,11 @@ export async function settle<T>(promises: Promise<T>[]): Promise<{ ok: T[]; fail
   }
   return { ok, failed };
 }
+
+/** Resolves once nothing has been sent to `db` for 50 ms: the relay has published the last events and nothing else is sending. */
+export async function quiet(db: { queries: number }): Promise<void> {
+  for (let last = -1; last !== db.queries;) {
+    last = db.queries;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

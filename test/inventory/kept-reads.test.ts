@@ -1,5 +1,5 @@
 import { reservedOf, storedViolations } from './stock-invariants';
-import { startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
+import { quiet, startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
 // On MySQL a checkout group holding the same SKUs as the group before it decides from what that
 // group read and left, and checks it in the one request that writes its holds. Whatever changed in
@@ -57,20 +57,11 @@ async function publishedIsCurrent(skus: string[]): Promise<void> {
   expect(await storedViolations(db)).toEqual([]);
 }
 
-/** Until the relay has published the last group's events and nothing else is sent. */
-async function settled(): Promise<void> {
-  const { db } = inventory.services;
-  for (let last = -1; last !== db.queries;) {
-    last = db.queries;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('a checkout group holding the same SKUs as the group before it', () => {
   (process.env.TEST_MYSQL_URL ? it : it.skip)('costs one request on MySQL: it decides from what that group left and checks it with its writes', async () => {
     const { db } = inventory.services;
     expect(held(await group('MUG', 2))).toBe(2);
-    await settled();
+    await quiet(db);
     const before = db.queries;
     expect(held(await group('MUG', 3))).toBe(3);
     expect(db.queries - before).toBe(1);

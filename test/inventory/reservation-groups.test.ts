@@ -1,7 +1,7 @@
 import { BUCKETS } from '../../subgraphs/inventory/domain/stock';
 import { readLedger } from '../../subgraphs/inventory/store/stock-store';
 import { reservedOf, storedViolations } from './stock-invariants';
-import { startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
+import { quiet, startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
 // Checkouts that arrive while a hold is being written go together in the next transaction. These
 // tests send requests in the same instant, so they are decided together, and check that each one is
@@ -107,22 +107,15 @@ describe('checkouts decided together', () => {
 
   (process.env.TEST_MYSQL_URL ? it : it.skip)('cost two requests on MySQL: the start with every read, the writes with the COMMIT', async () => {
     const { db } = inventory.services;
-    /** Until the relay has published the last group's events and nothing else is sent. */
-    const settled = async () => {
-      for (let last = -1; last !== db.queries;) {
-        last = db.queries;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
     const requests = (keys: string[], sku: string, channel = 'web') => keys.map((key) => ({ channel, idempotencyKey: key, lines: [{ sku, quantity: 1 }] }));
     await atOnce(requests(['rt-warm'], 'VASE'));
-    await settled();
+    await quiet(db);
     let before = db.queries;
     expect(await atOnce(requests(['rt-1', 'rt-2', 'rt-3'], 'VASE'))).toEqual([expect.objectContaining({ id: expect.any(String) }), expect.anything(), expect.anything()]);
     expect(db.queries - before).toBe(2);
     // A bundle asked for by itself shows only in what the start read: the group rolls back and
     // starts again with its components, so every stock row is locked in key order, all at once.
-    await settled();
+    await quiet(db);
     before = db.queries;
     const transactions = jest.spyOn(db, 'transactionCommitting');
     expect(await atOnce(requests(['rt-pair'], 'VASE-PAIR'))).toEqual([expect.objectContaining({ id: expect.any(String) })]);
