@@ -36,6 +36,13 @@ export const reservations = new Counter({
   registers: [registry],
 });
 
+export const holdGroups = new Counter({
+  name: 'stockgraph_hold_groups_total',
+  help: 'Transactions that held stock for the checkouts arriving together, by how each decided: "read" (it read the stock with its start), "kept" (MySQL: one request, deciding from what the group before it on the same SKUs left), "kept_missed" (the check found that changed; the group then read).',
+  labelNames: ['path'],
+  registers: [registry],
+});
+
 const oversellSources = new Map<string, () => Promise<number>>();
 
 export const oversellAlerts = new Counter({
@@ -99,6 +106,7 @@ export function watchSubgraph(source: string, figures: { outboxPending: () => Pr
 // Counters show up at 0 before anything happens, so an alert rule can rely on them existing.
 reservations.inc({ outcome: 'made' }, 0);
 reservations.inc({ outcome: 'refused' }, 0);
+for (const path of ['read', 'kept', 'kept_missed']) holdGroups.inc({ path }, 0);
 
 /**
  * GET /metrics in the Prometheus text format. With a token, only a scraper that sends it as a

@@ -52,6 +52,7 @@ describe('GET /metrics', () => {
     for (const name of [
       'stockgraph_graphql_request_duration_seconds', 'stockgraph_subgraph_fetch_duration_seconds', 'stockgraph_reservations_total',
       'stockgraph_oversell_alerts_total', 'stockgraph_outbox_pending_events', 'stockgraph_open_subscriptions', 'stockgraph_channel_push_failures_total',
+      'stockgraph_hold_groups_total',
     ]) expect(text).toContain(`# TYPE ${name} `);
     expect(text).toMatch(/stockgraph_outbox_pending_events\{source="inventory"\} \d+/);
   });

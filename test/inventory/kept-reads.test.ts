@@ -1,3 +1,4 @@
+import { holdGroups } from '../../shared/metrics';
 import { reservedOf, storedViolations } from './stock-invariants';
 import { quiet, startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
@@ -37,6 +38,8 @@ async function group(sku: string, count: number, options: { channel?: string; tt
     : { code: String((answer.reason as { extensions?: { code?: string } }).extensions?.code ?? answer.reason) }));
 }
 const held = (answers: Answer[]) => answers.filter((answer) => 'id' in answer).length;
+/** Hold groups this process decided each way so far (`stockgraph_hold_groups_total`). */
+const groupsDecided = async (path: 'read' | 'kept' | 'kept_missed') => (await holdGroups.get()).values.find((value) => value.labels.path === path)?.value ?? 0;
 
 /** What each channel was last told of the SKUs is what it may sell now, routing was told what each stock row can sell, and the ledger adds up. */
 async function publishedIsCurrent(skus: string[]): Promise<void> {
@@ -63,8 +66,10 @@ describe('a checkout group holding the same SKUs as the group before it', () => 
     expect(held(await group('MUG', 2))).toBe(2);
     await quiet(db);
     const before = db.queries;
+    const kept = await groupsDecided('kept');
     expect(held(await group('MUG', 3))).toBe(3);
     expect(db.queries - before).toBe(1);
+    expect(await groupsDecided('kept')).toBe(kept + 1);
     expect(await reservedOf(db, 'MUG')).toBe(5);
     await publishedIsCurrent(['MUG']);
   });
@@ -91,7 +96,10 @@ describe('a checkout group holding the same SKUs as the group before it', () => 
     expect(held(await group('PLATE', 1, { channel: 'kiosk' }))).toBe(1);
     // 8 of the 10 PLATEs are now held back from the kiosk: of the 8 left, it may sell none.
     await inventory.services.setup.upsertChannel({ code: 'kiosk', name: 'Kiosk', locations: ['east'], bufferUnits: 8 });
+    const missed = await groupsDecided('kept_missed');
     expect(await group('PLATE', 2, { channel: 'kiosk' })).toEqual([{ code: 'INSUFFICIENT_STOCK' }, { code: 'INSUFFICIENT_STOCK' }]);
+    // On MySQL the group tried what the one before it left, found the rule changed, and read.
+    expect(await groupsDecided('kept_missed')).toBe(missed + (process.env.TEST_MYSQL_URL ? 1 : 0));
     await inventory.services.setup.upsertChannel({ code: 'kiosk', name: 'Kiosk', locations: ['east'], bufferUnits: 7 });
     expect(await group('PLATE', 2, { channel: 'kiosk' })).toEqual([{ id: expect.any(String) }, { code: 'INSUFFICIENT_STOCK' }]);
     await publishedIsCurrent(['PLATE']);

@@ -5,6 +5,7 @@ import { insertStatements, NO_WRITES, placeholders, readAll, type Database, type
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
 import { newId } from '../../../shared/ids';
+import { holdGroups } from '../../../shared/metrics';
 import type { OutboxRelay } from '../../../shared/outbox';
 import { allocate, explodeLines, type Allocation, type ComponentLine, type Shortfall } from '../domain/availability';
 import { channelAvailable } from '../domain/availability';
@@ -150,9 +151,12 @@ export class ReservationStore {
     this.kept = null;
     if (reads) {
       try {
-        return await this.holdFromKept(requests, reads);
+        const result = await this.holdFromKept(requests, reads);
+        holdGroups.inc({ path: 'kept' });
+        return result;
       } catch {
         // Out of date, or the group needed more than was kept: nothing was committed; it reads as usual.
+        holdGroups.inc({ path: 'kept_missed' });
         this.keptWentStale = true;
       }
     }
@@ -171,6 +175,7 @@ export class ReservationStore {
       });
       this.kept = this.keptWentStale ? null : keep;
       this.keptWentStale = false;
+      holdGroups.inc({ path: 'read' });
       return result;
     } catch (error) {
       if (error instanceof GuessedWrong) return this.holdGroup(requests, error.basis, attempt + 1);
