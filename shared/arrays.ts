@@ -12,3 +12,6 @@ export function flatten<T>(arrays: readonly (readonly T[])[]): T[] {
 
 /** `values.flatMap(map)`, by way of `flatten`. */
 export const flatMapped = <V, T>(values: readonly V[], map: (value: V, index: number) => readonly T[]): T[] => flatten(values.map(map));
+
+/** The distinct values, in the order they first appear. */
+export const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];

@@ -1,3 +1,4 @@
+import { unique } from '../../../shared/arrays';
 import { placeholders, type Dialect, type Statement } from '../../../shared/database';
 import { availabilityRead, availabilityWithBundlesRead } from './availability-feed';
 import { allocationRead } from './ring-fence';
@@ -14,8 +15,6 @@ interface Keyed {
   channel: string;
   idempotencyKey: string;
 }
-
-const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 
 /** What a group's locked reads cover: its SKUs, the channels it publishes to, and what it publishes (unset: the SKUs and every bundle made of them). */
 export interface Basis {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { flatMapped, flatten } from '../../../shared/arrays';
+import { flatMapped, flatten, unique } from '../../../shared/arrays';
 import { insertStatements, NO_WRITES, placeholders, readAll, type Database, type PendingWrites } from '../../../shared/database';
 import { badInput, DomainError, idempotencyConflict, notFound } from '../../../shared/errors';
 import { GroupCommit, type Outcome } from '../../../shared/group-commit';
@@ -11,11 +11,12 @@ import { allocate, explodeLines, type Allocation, type ComponentLine, type Short
 import { channelAvailable } from '../domain/availability';
 import { availabilityWrites } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
+import { endHolds } from './hold-endings';
 import { GUESSES, GuessedWrong, lockedReads, sameBasis, storedKeyReads, type Basis } from './hold-reads';
 import { keptAfter, keptStillTrue, NO_STATEMENTS, type KeptReads } from './kept-reads';
 import { countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
 import { feedRowsFrom, toldAfter } from './stock-feed';
-import { reservedMoveWrites, stockRead, stockReads, type ReservedMove, type StockRead } from './stock-store';
+import { reservedMoveWrites, stockRead, type StockRead } from './stock-store';
 
 export type ReservationStatus = 'ACTIVE' | 'CONFIRMED' | 'RELEASED' | 'EXPIRED';
 
@@ -326,7 +327,7 @@ export class ReservationStore {
     if (!found) throw notFound(`No reservation ${id}`, { id });
     if (found.status === 'CONFIRMED') throw badInput(`Reservation ${id} was confirmed by an order; cancel the order instead`, { id });
     if (found.status === 'RELEASED' || found.status === 'EXPIRED') return found;
-    await this.ending([id], 'RELEASED');
+    await endHolds(this.db, [id], 'RELEASED');
     await this.relay.flush();
     return (await this.get(id))!;
   }
@@ -338,63 +339,9 @@ export class ReservationStore {
   async expireDue(now = new Date(), limit = EXPIRY_BATCH): Promise<number> {
     const due = await this.db.query("SELECT id FROM reservation WHERE status = 'ACTIVE' AND expires_at <= ? ORDER BY expires_at LIMIT ?", [now.toISOString(), limit]);
     if (due.length === 0) return 0;
-    const expired = await this.ending(due.map((row: { id: string }) => row.id), 'EXPIRED');
+    const expired = await endHolds(this.db, due.map((row: { id: string }) => row.id), 'EXPIRED');
     await this.relay.flush();
     return expired;
-  }
-
-  /**
-   * Releases or expires ACTIVE holds together: locks the stock rows of all their SKUs (in key
-   * order, before the reservations, as every path does), returns their units with one UPDATE per
-   * stock row and one ledger entry per hold and row, records each hold's new status, and
-   * publishes the new availability once. Holds no longer ACTIVE are left alone. Returns how many ended.
-   */
-  private ending(ids: readonly string[], outcome: 'RELEASED' | 'EXPIRED'): Promise<number> {
-    // Where the holds' units are: on MySQL, read with the transaction's start.
-    const parts = {
-      sql: `SELECT reservation_id, sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id IN (${placeholders(ids)}) ORDER BY reservation_id, sku_code, location_code`,
-      params: [...ids],
-    };
-    return this.db.transactionCommitting([parts], (em, [rows]) => this.end(em, ids, outcome, rows));
-  }
-
-  /** Ends the ACTIVE ones among the holds under their locks; returns how many, and the writes to send with the COMMIT. */
-  private async end(
-    em: EntityManager, ids: readonly string[], outcome: 'RELEASED' | 'EXPIRED', parts: { reservation_id: string; sku_code: string; location_code: string; quantity: number }[],
-  ): Promise<{ result: number; last: PendingWrites }> {
-    const dialect = this.db.dialect;
-    const skus = unique(parts.map((part) => part.sku_code));
-    // The stock rows first, then the holds, as every path locks them; one round trip on MySQL.
-    const stock = stockReads(dialect, skus, { lock: true });
-    const results = await readAll(em, dialect, [...stock, {
-      sql: `SELECT id, channel_code, status, expires_at FROM reservation WHERE id IN (${placeholders(ids)}) ORDER BY id${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-      params: [...ids],
-    }]);
-    const read = stockRead(stock.length ? results[0] : [], stock.length ? results[1] : []);
-    const rows: { id: string; channel_code: string; status: string; expires_at: string }[] = results[stock.length];
-    const now = new Date();
-    const ending = new Map<string, ReservationStatus>();
-    const channelOf = new Map(rows.map((row) => [row.id, row.channel_code]));
-    for (const row of rows) {
-      if (row.status !== 'ACTIVE') continue;
-      // A release that arrives after expiry records the truth: the hold had already lapsed.
-      ending.set(row.id, outcome === 'RELEASED' && new Date(row.expires_at) <= now ? 'EXPIRED' : outcome);
-    }
-    if (ending.size === 0) return { result: 0, last: NO_WRITES };
-    const moves: ReservedMove[] = parts.filter((part) => ending.has(part.reservation_id)).map((part) => ({
-      sku: part.sku_code, location: part.location_code, quantity: -Number(part.quantity),
-      movement: { type: ending.get(part.reservation_id) === 'EXPIRED' ? 'EXPIRE' : 'RELEASE', source: 'reservation', idempotencyKey: part.reservation_id, occurredAt: now },
-    }));
-    const statuses = unique([...ending.values()]).map((status) => {
-      const ended = [...ending].filter(([, to]) => to === status).map(([id]) => id);
-      return { sql: `UPDATE reservation SET status = ?, updated_at = ? WHERE id IN (${placeholders(ended)})`, params: [status, now.toISOString(), ...ended] };
-    });
-    const { last } = await availabilityWrites(em, dialect, skus, undefined, undefined, reservedMoveWrites(read, moves, [
-      ...heldStatements(dialect, parts.filter((part) => ending.has(part.reservation_id))
-        .map((part) => ({ channel: channelOf.get(part.reservation_id)!, sku: part.sku_code, units: -Number(part.quantity) }))),
-      ...statuses,
-    ]));
-    return { result: ending.size, last };
   }
 
   async get(id: string): Promise<Reservation | null> {
@@ -418,7 +365,6 @@ export class ReservationStore {
   }
 }
 
-const unique = <T>(values: readonly T[]): T[] => [...new Set(values)];
 const sameSkus = (a: readonly string[], b: readonly string[]) => a.length === b.length && b.every((sku) => a.includes(sku));
 
 /** The SKUs of the last group on MySQL, and what the next group of the same SKUs may decide from (null when it may not). */
