@@ -15,8 +15,10 @@ export interface DatabaseSpec {
 }
 
 const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
-/** Every MySQL transaction here reads committed data: each statement sees what committed before it. */
-const START_READ_COMMITTED: Statement = { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] };
+/** How every MySQL transaction here starts: reading committed data, so each statement sees what committed before it. */
+const START_READ_COMMITTED: readonly Statement[] = [
+  { sql: 'SET TRANSACTION ISOLATION LEVEL READ COMMITTED', params: [] }, { sql: 'START TRANSACTION', params: [] },
+];
 
 /**
  * One subgraph's database. Writes go through `transaction`; reads through `manager`.
@@ -113,7 +115,7 @@ export class Database {
     if (this.dialect !== 'mysql') throw new Error('commitInOneRequest() is for MySQL');
     const runner = this.writer.createQueryRunner();
     try {
-      last.verify(await commitWith(runner.manager, last, [START_READ_COMMITTED, { sql: 'START TRANSACTION', params: [] }, ...checks]));
+      last.verify(await commitWith(runner.manager, last, [...START_READ_COMMITTED, ...checks]));
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -135,9 +137,9 @@ export class Database {
     const runner = this.writer.createQueryRunner();
     const state = runner as { isTransactionActive: boolean };
     try {
-      const results = await sendTogether(runner.manager, [START_READ_COMMITTED, { sql: 'START TRANSACTION', params: [] }, ...first]);
+      const results = await sendTogether(runner.manager, [...START_READ_COMMITTED, ...first]);
       state.isTransactionActive = true;
-      const result = await commit(runner.manager, await work(runner.manager, results.slice(2)));
+      const result = await commit(runner.manager, await work(runner.manager, results.slice(START_READ_COMMITTED.length)));
       state.isTransactionActive = false;
       return result;
     } catch (error) {

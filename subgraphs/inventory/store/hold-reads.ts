@@ -23,7 +23,8 @@ export interface Basis {
   published?: readonly string[];
 }
 
-const sameSet = (a: readonly string[], b: readonly string[]) => {
+/** Whether two lists hold the same values, in any order. */
+export const sameSet = (a: readonly string[], b: readonly string[]) => {
   if (a.length !== b.length) return false;
   const set = new Set(a);
   return b.every((item) => set.has(item));

@@ -12,7 +12,7 @@ import { channelAvailable } from '../domain/availability';
 import { availabilityWrites } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { endHolds } from './hold-endings';
-import { GUESSES, GuessedWrong, lockedReads, sameBasis, storedKeyReads, type Basis } from './hold-reads';
+import { GUESSES, GuessedWrong, lockedReads, sameBasis, sameSet, storedKeyReads, type Basis } from './hold-reads';
 import { keptAfter, keptStillTrue, NO_STATEMENTS, type KeptReads } from './kept-reads';
 import { countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
 import { feedRowsFrom, toldAfter } from './stock-feed';
@@ -148,7 +148,7 @@ export class ReservationStore {
    */
   private async holdGroup(requests: HoldRequest[], guess?: Basis, attempt = 0): Promise<Outcome<HoldResult>[]> {
     const requested = unique(flatMapped(requests, (request) => request.input.lines.map((line) => line.sku)));
-    const reads = this.kept && !guess && sameSkus(requested, this.kept.skus) ? this.kept.reads() : null;
+    const reads = this.kept && !guess && sameSet(requested, this.kept.skus) ? this.kept.reads() : null;
     this.kept = null;
     if (reads) {
       try {
@@ -364,8 +364,6 @@ export class ReservationStore {
     return ids.map((id) => byId.get(id) ?? null);
   }
 }
-
-const sameSkus = (a: readonly string[], b: readonly string[]) => a.length === b.length && b.every((sku) => a.includes(sku));
 
 /** The SKUs of the last group on MySQL, and what the next group of the same SKUs may decide from (null when it may not). */
 interface Kept {

@@ -10,7 +10,9 @@ const COLUMN: Record<(typeof BUCKETS)[number], string> = {
   onHand: 'on_hand', committed: 'committed', reserved: 'reserved', damaged: 'damaged',
   qualityControl: 'quality_control', safetyStock: 'safety_stock', incoming: 'incoming',
 };
-const SELECT_STOCK = `SELECT sku_code, location_code, ${BUCKETS.map((b) => COLUMN[b]).join(', ')}, last_count_at, version FROM stock_level`;
+/** The stock columns as stored. */
+export const STOCK_COLUMNS = BUCKETS.map((bucket) => COLUMN[bucket]);
+const SELECT_STOCK = `SELECT sku_code, location_code, ${STOCK_COLUMNS.join(', ')}, last_count_at, version FROM stock_level`;
 const SELLABLE_SQL = 'on_hand - committed - reserved - damaged - quality_control - safety_stock';
 
 export interface StockRead {
@@ -108,8 +110,6 @@ export function stockRowsOf(read: StockRead, skus: readonly string[]): Record<st
   return rows;
 }
 
-/** The stock columns as stored, for a check comparing rows by content. */
-export const STOCK_COLUMNS = BUCKETS.map((bucket) => COLUMN[bucket]);
 
 /** The figures of one row as stored (what its ledger adds up to); zeros for a row not read. */
 export const rawFigures = (read: StockRead, sku: string, location: string): StockFigures => read.raw.get(sku)?.get(location) ?? { ...EMPTY_STOCK };
@@ -243,7 +243,7 @@ function versionsAre(rows: readonly { sku: string; location: string; version: nu
 
 export const LEDGER_COLUMNS = [
   'sku_code', 'location_code', 'event_type', 'reason', 'source', 'idempotency_key', 'occurred_at', 'recorded_at',
-  ...BUCKETS.map((b) => `d_${COLUMN[b]}`), ...BUCKETS.map((b) => COLUMN[b]),
+  ...STOCK_COLUMNS.map((column) => `d_${column}`), ...STOCK_COLUMNS,
 ];
 
 /**
