@@ -9,10 +9,10 @@ export type ErrorCode =
   | 'IDEMPOTENCY_CONFLICT'
   | 'RATE_LIMITED';
 
-/** Every error a client can act on carries one of the contract's codes. */
+/** Every error a client can act on carries one of the contract's codes (a detail named `code` cannot replace it). */
 export class DomainError extends GraphQLError {
   constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message, { extensions: { code, ...details } });
+    super(message, { extensions: { ...details, code } });
   }
 }
 

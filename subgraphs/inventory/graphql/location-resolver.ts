@@ -1,13 +1,19 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { notFound } from '../../../shared/errors';
 import type { InventoryContext } from './context';
 import { Location, LocationKind } from './types';
 
-/** A Location reached by code (from stock, alerts or another subgraph) loads its details here. */
+/**
+ * A Location reached by code (from stock, alerts or another subgraph) loads its details here. A
+ * code inventory does not know has no details to give: NOT_FOUND, never made-up ones.
+ */
 @Resolver(() => Location)
 export class LocationResolver {
   private async full(location: Location, ctx: InventoryContext): Promise<Location> {
     if (location.name !== undefined) return location;
-    return ((await ctx.locationLoader.load(location.code)) as Location | null) ?? { ...location, name: location.code, kind: 'WAREHOUSE', country: 'ZZ' };
+    const found = (await ctx.locationLoader.load(location.code)) as Location | null;
+    if (!found) throw notFound(`No location "${location.code}"`, { location: location.code });
+    return found;
   }
 
   @FieldResolver(() => String)
