@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { flatMapped } from '../../../shared/arrays';
 import { placeholders, type Statement } from '../../../shared/database';
 import type { AvailabilityChange } from './availability-feed';
+import { allocatedSkus } from './ring-fence';
 import { STOCK_COLUMNS, stockReads, stockRowsOf, type StockRead } from './stock-store';
 
 /**
@@ -11,17 +12,20 @@ import { STOCK_COLUMNS, stockReads, stockRowsOf, type StockRead } from './stock-
  * that all of it is still so (made under the stock rows' locks), its writes and the COMMIT. When
  * the check fails nothing is committed, and the group reads and decides again the usual way.
  *
- * Only groups whose SKUs are in no bundle, have no lapsed holds not yet swept, no dedicated
- * allocation and no units incoming are kept: for them, what a group decides from is all in the
- * rows below, and the check compares each by content.
+ * Only groups whose SKUs are in no bundle, have no lapsed holds not yet swept and no units
+ * incoming are kept: for them, what a group decides from is all in the rows below (with a
+ * dedicated allocation, what each channel holds of the SKU too), and the check compares each by
+ * content.
  */
 export interface KeptReads {
   /** The SKUs, sorted. */
   skus: string[];
   /** The channel rules, known SKUs and bundle structure, as the group's catalog reads returned them. */
   catalog: any[][];
-  /** The locked reads' rows as the group left them: stock, lapsed holds (none), allocations (none), what was published, what routing was told. */
+  /** The locked reads' rows as the group left them: stock, lapsed holds (none), dedicated allocations, what was published, what routing was told. */
   locked: any[][];
+  /** What each channel holds of the SKUs with dedicated allocations, as the group left it (`heldRead`'s rows). */
+  held: any[];
 }
 
 /** Thrown by `NO_STATEMENTS`: a group deciding from kept reads needed a statement of its own, so it starts again the usual way. */
@@ -42,6 +46,8 @@ export function keptAfter(group: {
   locked: any[][];
   /** The stock as the group leaves it. */
   read: StockRead;
+  /** What each channel holds of the SKUs with dedicated allocations once the group commits. */
+  held: readonly any[];
   /** What routing was told of the stock rows once the group commits (`toldRead`'s rows). */
   told: readonly any[];
   /** The availability the group published. */
@@ -49,13 +55,13 @@ export function keptAfter(group: {
 }): KeptReads | null {
   const [, , compositionRows] = group.catalog;
   const [stockRows, lapsedRows, allocationRows, availabilityRows] = group.locked;
-  if (compositionRows.length || lapsedRows.length || allocationRows.length) return null;
+  if (compositionRows.length || lapsedRows.length) return null;
   if (stockRows.some((row: { incoming: unknown }) => Number(row.incoming) !== 0)) return null;
   const published = new Map<string, { channel_code: string; sku_code: string; available: number }>();
   for (const row of availabilityRows) published.set(`${row.channel_code}|${row.sku_code}`, { channel_code: row.channel_code, sku_code: row.sku_code, available: Number(row.available) });
   for (const change of group.changes) published.set(`${change.channel}|${change.sku}`, { channel_code: change.channel, sku_code: change.sku, available: change.available });
   const skus = [...group.skus].sort();
-  return { skus, catalog: group.catalog, locked: [stockRowsOf(group.read, skus), [], [], [...published.values()], [...group.told]] };
+  return { skus, catalog: group.catalog, locked: [stockRowsOf(group.read, skus), [], allocationRows, [...published.values()], [...group.told]], held: [...group.held] };
 }
 
 /** A column compared by content: its SQL (byte for byte for text) and the value a kept row has for it. */
@@ -84,12 +90,14 @@ function exactly(table: string, where: Statement, columns: Compared[], rows: rea
 /**
  * The statements that start a group deciding from `kept`, before its writes: its stock rows
  * locked in key order (as every path locks them), then one guard that fails the request unless
- * every row the group decides from is as kept, no hold of its SKUs has lapsed by `now`, and none
- * of them has gained a dedicated allocation or a bundle.
+ * every row the group decides from is as kept (the dedicated allocations and what each channel
+ * holds of their SKUs included), no hold of its SKUs has lapsed by `now`, and none of them has
+ * become part of a bundle.
  */
 export function keptStillTrue(kept: KeptReads, now: Date): Statement[] {
   const [ruleRows, knownRows] = kept.catalog;
-  const [stockRows, , , publishedRows, toldRows] = kept.locked;
+  const [stockRows, , allocationRows, publishedRows, toldRows] = kept.locked;
+  const allocated = allocatedSkus(allocationRows);
   const skus = { sql: placeholders(kept.skus), params: kept.skus };
   const channels = [...new Map(ruleRows.map((row: { code: string }) => [row.code, row])).values()];
   const channelCodes = channels.map((row: any) => row.code as string);
@@ -107,7 +115,9 @@ export function keptStillTrue(kept: KeptReads, now: Date): Statement[] {
         WHERE r.status = 'ACTIVE' AND r.expires_at <= ? AND a.sku_code IN (${skus.sql}))`,
       params: [now.toISOString(), ...skus.params],
     },
-    { sql: `NOT EXISTS (SELECT 1 FROM channel_allocation WHERE units > 0 AND sku_code IN (${skus.sql}))`, params: skus.params },
+    exactly('channel_allocation', { sql: `units > 0 AND sku_code IN (${skus.sql})`, params: skus.params }, [text('sku_code'), text('channel_code'), number('units')], allocationRows),
+    ...(allocated.length ? [exactly('channel_held', { sql: `units <> 0 AND sku_code IN (${placeholders(allocated)})`, params: allocated },
+      [text('sku_code'), text('channel_code'), number('units')], kept.held)] : []),
     exactly('availability_state', { sql: `channel_code IN (${placeholders(channelCodes)}) AND sku_code IN (${skus.sql})`, params: [...channelCodes, ...skus.params] },
       [text('channel_code'), text('sku_code'), number('available')], publishedRows),
     exactly('stock_feed_state', { sql: `sku_code IN (${skus.sql})`, params: skus.params },

@@ -14,7 +14,7 @@ import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead,
 import { endHolds } from './hold-endings';
 import { GUESSES, GuessedWrong, lockedReads, sameBasis, sameSet, storedKeyReads, type Basis } from './hold-reads';
 import { keptAfter, keptStillTrue, NO_STATEMENTS, type KeptReads } from './kept-reads';
-import { countHeld, fencedFrom, heldStatements, ringFences } from './ring-fence';
+import { countHeld, fencedFrom, heldRowsOf, heldStatements, ringFences } from './ring-fence';
 import { feedRowsFrom, toldAfter } from './stock-feed';
 import { reservedMoveWrites, stockRead, type StockRead } from './stock-store';
 
@@ -191,7 +191,7 @@ export class ReservationStore {
    */
   private async holdFromKept(requests: HoldRequest[], kept: KeptReads): Promise<Outcome<HoldResult>[]> {
     const basis: Basis = { skus: kept.skus, published: kept.skus, channels: [...channelRulesFrom(kept.catalog[0]).keys()] };
-    const { result, last, keep } = await this.hold(NO_STATEMENTS, requests, kept.skus, kept.catalog, { basis, rows: kept.locked }, 0);
+    const { result, last, keep } = await this.hold(NO_STATEMENTS, requests, kept.skus, kept.catalog, { basis, rows: kept.locked, held: kept.held }, 0);
     await this.db.commitInOneRequest(keptStillTrue(kept, new Date()), last);
     this.kept = keep;
     return result;
@@ -200,10 +200,11 @@ export class ReservationStore {
   /**
    * Decides the group's holds under their stock rows' locks; returns the outcomes and the writes to
    * send with the COMMIT, and what the next group of the same SKUs may decide from (MySQL).
-   * `described` are the SKUs whose bundle structure was read.
+   * `described` are the SKUs whose bundle structure was read; `ahead.held`, what channels hold of
+   * SKUs with dedicated allocations, when the group decides from kept reads.
    */
   private async hold(
-    em: EntityManager, requests: HoldRequest[], described: string[], [ruleRows, knownRows, compositionRows]: any[][], ahead: { basis: Basis; rows: any[][] },
+    em: EntityManager, requests: HoldRequest[], described: string[], [ruleRows, knownRows, compositionRows]: any[][], ahead: { basis: Basis; rows: any[][]; held?: readonly any[] },
     attempt: number,
   ): Promise<{ result: Outcome<HoldResult>[]; last: PendingWrites; keep: Kept | null }> {
     const dialect = this.db.dialect;
@@ -238,9 +239,9 @@ export class ReservationStore {
     storedKeyReads(inputs).forEach(({ channel }, index) => {
       for (const row of keyRows[index] ?? []) stored.set(`${channel}|${row.idempotency_key}`, { id: row.id, hash: row.payload_hash });
     });
-    const fences = await ringFences(em, dialect, allocationRows);
-
     const now = new Date();
+    const fences = await ringFences(em, dialect, allocationRows, now, guessed ? ahead.held : undefined);
+
     const accepted: { request: HoldRequest; reservation: Reservation; allocations: Allocation[] }[] = [];
     const keyed = new Map<string, { id: string; hash: string }>();
     for (const [index, request] of requests.entries()) {
@@ -285,7 +286,7 @@ export class ReservationStore {
      */
     const keep = (told: () => readonly any[], changes: Parameters<typeof keptAfter>[0]['changes']): Kept | null => (dialect === 'mysql' && guessed ? {
       skus,
-      reads: () => keptAfter({ skus, catalog: [ruleRows, knownRows, compositionRows], locked: [stockRows, expiredRows, allocationRows, availabilityRows, toldRows], read, told: told(), changes }),
+      reads: () => keptAfter({ skus, catalog: [ruleRows, knownRows, compositionRows], locked: [stockRows, expiredRows, allocationRows, availabilityRows, toldRows], read, held: heldRowsOf(fences), told: told(), changes }),
     } : null);
     if (accepted.length === 0) return { result, last: NO_WRITES, keep: keep(() => toldRows, []) };
     // Made first: it advances `read` past the writes, which the stock feed below is made from.

@@ -51,16 +51,32 @@ export async function loadRingFences(q: Queryable, dialect: Dialect, skus: reado
   return ringFences(q, dialect, await q.query(read.sql, read.params), now);
 }
 
-/** The fences of the allocations `allocationRead` returned: reads what the allocated channels hold, if there are any. */
-export async function ringFences(q: Queryable, dialect: Dialect, allocationRows: readonly any[], now = new Date()): Promise<RingFences> {
+/** The SKUs of the allocations `allocationRead` returned. */
+export const allocatedSkus = (allocationRows: readonly any[]): string[] => [...new Set(allocationRows.map((row) => row.sku_code as string))];
+
+/** The read of what channels hold of the allocated SKUs (`channel_held`'s rows that are not 0). */
+function heldRead(allocated: readonly string[]): Statement {
+  return { sql: `SELECT sku_code, channel_code, units FROM channel_held WHERE units <> 0 AND sku_code IN (${placeholders(allocated)})`, params: [...allocated] };
+}
+
+/**
+ * The fences of the allocations `allocationRead` returned: reads what the allocated channels hold,
+ * if there are any. `kept` are `channel_held`'s rows as a hold group left them when it saw no
+ * lapsed hold of the SKUs (see `KeptReads`): then nothing is read.
+ */
+export async function ringFences(q: Queryable, dialect: Dialect, allocationRows: readonly any[], now = new Date(), kept?: readonly any[]): Promise<RingFences> {
   if (allocationRows.length === 0) return { allocations: new Map(), held: new Map() };
-  const allocated = [...new Set(allocationRows.map((row) => row.sku_code as string))];
-  const [held, lapsed] = await readAll(q, dialect, [
-    { sql: `SELECT sku_code, channel_code, units FROM channel_held WHERE units <> 0 AND sku_code IN (${placeholders(allocated)})`, params: allocated },
-    lapsedRead(allocated, 'channel_code', now),
-  ]);
+  if (kept) return { allocations: nest([...allocationRows]), held: nest([...kept]) };
+  const allocated = allocatedSkus(allocationRows);
+  const [held, lapsed] = await readAll(q, dialect, [heldRead(allocated), lapsedRead(allocated, 'channel_code', now)]);
   const lapsedUnits = lapsed.map((row) => ({ sku_code: row.sku_code, channel_code: row.channel_code, units: -Number(row.quantity) }));
   return { allocations: nest([...allocationRows]), held: nest([...held, ...lapsedUnits]) };
+}
+
+/** What channels hold of the allocated SKUs as `fences` counts it, as `heldRead`'s rows. */
+export function heldRowsOf(fences: RingFences): { sku_code: string; channel_code: string; units: number }[] {
+  return [...fences.held].flatMap(([sku, byChannel]) => [...byChannel].filter(([, units]) => units !== 0)
+    .map(([channel, units]) => ({ sku_code: sku, channel_code: channel, units })));
 }
 
 /** A change to the units a channel holds of a SKU (see `channel_held`). */
