@@ -73,13 +73,15 @@ describeWithSharedDatabase('holds through two inventory processes sharing one da
   beforeAll(async () => {
     // Set up through the services in this process, on the database the replicas will share.
     inventory = await startWithWarehouses({ web: ['east', 'west'], amazon: ['west', 'east'] });
-    await inventory.knowSkus(['HOT', 'RARE', 'PLENTY']);
+    await inventory.knowSkus(['HOT', 'RARE', 'PLENTY', 'FENCED']);
     await inventory.receive([
       { type: 'RECEIPT', sku: 'HOT', location: 'east', quantity: 35 },
       { type: 'RECEIPT', sku: 'HOT', location: 'west', quantity: 25 },
       { type: 'RECEIPT', sku: 'RARE', location: 'west', quantity: 20 },
       { type: 'RECEIPT', sku: 'PLENTY', location: 'east', quantity: 500 },
+      { type: 'RECEIPT', sku: 'FENCED', location: 'east', quantity: 40 },
     ]);
+    await inventory.services.setup.setAllocation('amazon', 'FENCED', 15);
     const started = await Promise.all([0, 1].map(() => startReplica(inventory.config.databaseUrl!, inventory.config.dataDir)));
     replicas.push(...started);
   }, 120_000);
@@ -117,6 +119,21 @@ describeWithSharedDatabase('holds through two inventory processes sharing one da
     expect(await reservedOf(inventory.services.db, 'PLENTY')).toBe(60);
     const [{ n }] = await inventory.services.db.query("SELECT COUNT(*) AS n FROM reservation WHERE idempotency_key LIKE 'pair-%'");
     expect(Number(n)).toBe(20);
+    expect(await storedViolations(inventory.services.db)).toEqual([]);
+  });
+
+  it('300 single-unit holds for 40 units, 15 set aside for Amazon, most of them from the webstore, sent to both processes at once: the webstore holds 25, Amazon its 15', async () => {
+    const results = await Promise.all(Array.from({ length: 300 }, (_, i) =>
+      reserveVia(replicas[i % 2], { channel: i % 6 < 5 ? 'web' : 'amazon', idempotencyKey: `fenced-${i}`, lines: [{ sku: 'FENCED', quantity: 1 }] })
+        .then((result) => ({ ...result, channel: i % 6 < 5 ? 'web' : 'amazon' }))));
+    const held = results.filter((result) => result.id);
+    expect(held).toHaveLength(40);
+    expect(new Set(results.filter((result) => !result.id).map((result) => result.code))).toEqual(new Set(['INSUFFICIENT_STOCK']));
+    expect(held.filter((result) => result.channel === 'web')).toHaveLength(25);
+    const rows = await inventory.services.db.query("SELECT channel_code, units FROM channel_held WHERE sku_code = 'FENCED' AND units <> 0 ORDER BY channel_code");
+    expect(rows.map((row) => [row.channel_code, Number(row.units)])).toEqual([['amazon', 15], ['web', 25]]);
+    expect(await availability('web', 'FENCED')).toBe(0);
+    expect(await availability('amazon', 'FENCED')).toBe(0);
     expect(await storedViolations(inventory.services.db)).toEqual([]);
   });
 
