@@ -58,6 +58,8 @@ type HoldResult = { held: Reservation } | { stored: { id: string; hash: string }
 
 /** Holds at most this many requests in one transaction. */
 const MAX_GROUP = 500;
+/** The most groups that read after kept reads missed, before one tries them again (see `keptPause`). */
+const MAX_KEPT_PAUSE = 64;
 /** The sweeper expires at most this many holds in one transaction. */
 export const EXPIRY_BATCH = 500;
 
@@ -83,11 +85,17 @@ export class ReservationStore {
   private channelCodes: readonly string[] = [];
   /**
    * What the last group on MySQL read and left, when the next group of the same SKUs may decide
-   * from it in one request (`KeptReads`); null otherwise, and for one group after such a group
-   * found it out of date (say another process holds the same SKUs), so contention costs little.
+   * from it in one request (`KeptReads`); null otherwise, and while kept reads are paused.
    */
   private kept: Kept | null = null;
-  private keptWentStale = false;
+  /**
+   * After a group of these SKUs found what it kept out of date (say another process holds the same
+   * SKUs), this many groups of them read and keep nothing: the pause doubles with each such miss in
+   * a row, up to `MAX_KEPT_PAUSE` groups, and ends at the first group that decides from kept reads
+   * again or holds other SKUs. A miss costs one request; under steady contention one is tried every
+   * `MAX_KEPT_PAUSE` groups.
+   */
+  private keptPause = { skus: [] as readonly string[], groups: 0, missesInARow: 0 };
 
   constructor(private readonly db: Database, private readonly relay: OutboxRelay) {
     // One group at a time, so requests are decided in arrival order and groups grow under load.
@@ -154,11 +162,13 @@ export class ReservationStore {
       try {
         const result = await this.holdFromKept(requests, reads);
         holdGroups.inc({ path: 'kept' });
+        this.keptPause.missesInARow = 0;
         return result;
       } catch {
         // Out of date, or the group needed more than was kept: nothing was committed; it reads as usual.
         holdGroups.inc({ path: 'kept_missed' });
-        this.keptWentStale = true;
+        const inARow = sameSet(requested, this.keptPause.skus) ? this.keptPause.missesInARow : 0;
+        this.keptPause = { skus: requested, groups: Math.min(2 ** inARow, MAX_KEPT_PAUSE), missesInARow: inARow + 1 };
       }
     }
     try {
@@ -174,8 +184,9 @@ export class ReservationStore {
         keep = decided.keep;
         return decided;
       });
-      this.kept = this.keptWentStale ? null : keep;
-      this.keptWentStale = false;
+      if (!sameSet(requested, this.keptPause.skus)) this.keptPause = { skus: [], groups: 0, missesInARow: 0 };
+      if (this.keptPause.groups > 0) this.keptPause.groups--;
+      else this.kept = keep;
       holdGroups.inc({ path: 'read' });
       return result;
     } catch (error) {
