@@ -38,7 +38,7 @@ export const reservations = new Counter({
 
 export const holdGroups = new Counter({
   name: 'stockgraph_hold_groups_total',
-  help: 'Transactions that held stock for the checkouts arriving together, by how each decided: "read" (it read the stock with its start), "kept" (MySQL: one request, deciding from what the group before it on the same SKUs left), "kept_missed" (the check found that changed; the group then read).',
+  help: 'Transactions that held stock for the checkouts arriving together, by how each decided: "read" (it read the stock with its start), "kept" (MySQL: one request, deciding from what the group before it on the same SKUs left), "kept_missed" (the check found that changed; the group then read, and groups of those SKUs read for 1 to 64 groups before trying again).',
   labelNames: ['path'],
   registers: [registry],
 });
