@@ -1,4 +1,5 @@
 import { holdGroups } from '../../shared/metrics';
+import { KeptReadsPause } from '../../subgraphs/inventory/store/kept-reads';
 import { reservedOf, storedViolations } from './stock-invariants';
 import { quiet, startInventory, startWithWarehouses, type InventoryUnderTest } from './inventory-under-test';
 
@@ -213,5 +214,35 @@ describe('checkout groups of one SKU taking turns in two processes', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('the pause of kept reads that keep going out of date', () => {
+  /** How many groups of `skus` in a row read and keep nothing (the one that missed first among them) before one may keep again. */
+  const groupsBeforeKeeping = (pause: KeptReadsPause, skus: string[]) => {
+    let groups = 0;
+    while (!pause.mayKeep(skus)) groups++;
+    return groups;
+  };
+
+  it('doubles with each miss in a row, up to its most, and starts over once a group decided from kept reads', () => {
+    const pause = new KeptReadsPause(8);
+    const streak = [1, 2, 3, 4, 5, 6].map(() => {
+      pause.missed(['A']);
+      return groupsBeforeKeeping(pause, ['A']);
+    });
+    expect(streak).toEqual([1, 2, 4, 8, 8, 8]);
+    pause.kept();
+    pause.missed(['A']);
+    expect(groupsBeforeKeeping(pause, ['A'])).toBe(1);
+  });
+
+  it('ends when a group holds other SKUs', () => {
+    const pause = new KeptReadsPause(8);
+    for (let miss = 0; miss < 3; miss++) pause.missed(['A', 'B']);
+    expect(pause.mayKeep(['B', 'A'])).toBe(false);
+    expect(pause.mayKeep(['C'])).toBe(true);
+    pause.missed(['A', 'B']);
+    expect(groupsBeforeKeeping(pause, ['A', 'B'])).toBe(1);
   });
 });

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { flatMapped } from '../../../shared/arrays';
 import { placeholders, type Statement } from '../../../shared/database';
 import type { AvailabilityChange } from './availability-feed';
+import { sameSet } from './hold-reads';
 import { allocatedSkus } from './ring-fence';
 import { STOCK_COLUMNS, stockReads, stockRowsOf, type StockRead } from './stock-store';
 
@@ -26,6 +27,46 @@ export interface KeptReads {
   locked: any[][];
   /** What each channel holds of the SKUs with dedicated allocations, as the group left it (`heldRead`'s rows). */
   held: any[];
+}
+
+/**
+ * When kept reads keep going out of date (another process holds the same SKUs, say), groups of
+ * those SKUs stop trying them for a while: after a miss one group reads and keeps nothing, after
+ * a second miss in a row two, then four, up to `max`. A group that decides from kept reads ends
+ * the streak; a group of other SKUs ends the pause. A miss costs one request, so under steady
+ * contention it costs one request every `max` groups.
+ */
+export class KeptReadsPause {
+  private skus: readonly string[] = [];
+  private groups = 0;
+  private missesInARow = 0;
+
+  constructor(private readonly max: number) {}
+
+  /** A group of `skus` found what it kept out of date. */
+  missed(skus: readonly string[]): void {
+    const inARow = sameSet(skus, this.skus) ? this.missesInARow : 0;
+    this.skus = skus;
+    this.groups = Math.min(2 ** inARow, this.max);
+    this.missesInARow = inARow + 1;
+  }
+
+  /** A group decided from kept reads. */
+  kept(): void {
+    this.missesInARow = 0;
+  }
+
+  /** Whether a group of `skus` that read may keep what it leaves for the next; counts it toward the pause. */
+  mayKeep(skus: readonly string[]): boolean {
+    if (!sameSet(skus, this.skus)) {
+      this.skus = [];
+      this.groups = 0;
+      this.missesInARow = 0;
+    }
+    if (this.groups === 0) return true;
+    this.groups--;
+    return false;
+  }
 }
 
 /** Thrown by `NO_STATEMENTS`: a group deciding from kept reads needed a statement of its own, so it starts again the usual way. */

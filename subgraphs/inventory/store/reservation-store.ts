@@ -13,7 +13,7 @@ import { availabilityWrites } from './availability-feed';
 import { channelRulesFrom, channelRulesRead, compositionsFrom, compositionsRead, knownSkusFrom, knownSkusRead } from './catalog-copy';
 import { endHolds } from './hold-endings';
 import { GUESSES, GuessedWrong, lockedReads, sameBasis, sameSet, storedKeyReads, type Basis } from './hold-reads';
-import { keptAfter, keptStillTrue, NO_STATEMENTS, type KeptReads } from './kept-reads';
+import { keptAfter, KeptReadsPause, keptStillTrue, NO_STATEMENTS, type KeptReads } from './kept-reads';
 import { countHeld, fencedFrom, heldRowsOf, heldStatements, ringFences } from './ring-fence';
 import { feedRowsFrom, toldAfter } from './stock-feed';
 import { reservedMoveWrites, stockRead, type StockRead } from './stock-store';
@@ -58,7 +58,7 @@ type HoldResult = { held: Reservation } | { stored: { id: string; hash: string }
 
 /** Holds at most this many requests in one transaction. */
 const MAX_GROUP = 500;
-/** The most groups that read after kept reads missed, before one tries them again (see `keptPause`). */
+/** The most groups that read after kept reads missed, before one tries them again (see `KeptReadsPause`). */
 const MAX_KEPT_PAUSE = 64;
 /** The sweeper expires at most this many holds in one transaction. */
 export const EXPIRY_BATCH = 500;
@@ -88,14 +88,8 @@ export class ReservationStore {
    * from it in one request (`KeptReads`); null otherwise, and while kept reads are paused.
    */
   private kept: Kept | null = null;
-  /**
-   * After a group of these SKUs found what it kept out of date (say another process holds the same
-   * SKUs), this many groups of them read and keep nothing: the pause doubles with each such miss in
-   * a row, up to `MAX_KEPT_PAUSE` groups, and ends at the first group that decides from kept reads
-   * again or holds other SKUs. A miss costs one request; under steady contention one is tried every
-   * `MAX_KEPT_PAUSE` groups.
-   */
-  private keptPause = { skus: [] as readonly string[], groups: 0, missesInARow: 0 };
+  /** Groups of SKUs whose kept reads keep going out of date read for a while instead. */
+  private readonly keptPause = new KeptReadsPause(MAX_KEPT_PAUSE);
 
   constructor(private readonly db: Database, private readonly relay: OutboxRelay) {
     // One group at a time, so requests are decided in arrival order and groups grow under load.
@@ -162,13 +156,12 @@ export class ReservationStore {
       try {
         const result = await this.holdFromKept(requests, reads);
         holdGroups.inc({ path: 'kept' });
-        this.keptPause.missesInARow = 0;
+        this.keptPause.kept();
         return result;
       } catch {
         // Out of date, or the group needed more than was kept: nothing was committed; it reads as usual.
         holdGroups.inc({ path: 'kept_missed' });
-        const inARow = sameSet(requested, this.keptPause.skus) ? this.keptPause.missesInARow : 0;
-        this.keptPause = { skus: requested, groups: Math.min(2 ** inARow, MAX_KEPT_PAUSE), missesInARow: inARow + 1 };
+        this.keptPause.missed(requested);
       }
     }
     try {
@@ -184,9 +177,7 @@ export class ReservationStore {
         keep = decided.keep;
         return decided;
       });
-      if (!sameSet(requested, this.keptPause.skus)) this.keptPause = { skus: [], groups: 0, missesInARow: 0 };
-      if (this.keptPause.groups > 0) this.keptPause.groups--;
-      else this.kept = keep;
+      if (this.keptPause.mayKeep(requested)) this.kept = keep;
       holdGroups.inc({ path: 'read' });
       return result;
     } catch (error) {
