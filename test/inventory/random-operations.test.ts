@@ -9,8 +9,10 @@ import { startInventory, type InventoryUnderTest } from './inventory-under-test'
 /**
  * A seeded random walk through every operation the inventory core offers: all nine event types
  * (good, refused, stale, replayed and conflicting), holds over simple SKUs and a bundle,
- * releases, expiries and channel rule changes. Each step's outcome is predicted from the
- * stock read before it and checked, and every other step the stored invariants must hold.
+ * releases, expiries, channel rule changes (pause, buffer, unit cap, share of the pool) and
+ * dedicated allocations. Each step's outcome is predicted from the stock read before it and
+ * checked, and every other step the stored invariants must hold and every channel's
+ * availability must be what the rules make of the stock.
  * INVENTORY_SEED picks another walk; a failure names its seed and step.
  */
 const SEED = Number(process.env.INVENTORY_SEED ?? 20260301);
@@ -26,7 +28,14 @@ const TYPES: InventoryEventType[] = ['RECEIPT', 'ADJUSTMENT', 'COUNT', 'DAMAGE',
 // Long enough that no hold lapses on the wall clock during the walk: only expireDue ends them.
 const TTLS = [300, 900, 3600];
 
-interface ChannelState { code: string; locations: string[]; bufferUnits: number; paused: boolean }
+interface ChannelState {
+  code: string;
+  locations: string[];
+  bufferUnits: number;
+  paused: boolean;
+  maxUnits: number | null;
+  sharePercent: number | null;
+}
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -41,9 +50,9 @@ function mulberry32(seed: number): () => number {
 
 let inventory: InventoryUnderTest;
 const channels: ChannelState[] = [
-  { code: 'web', locations: ['north', 'south'], bufferUnits: 0, paused: false },
-  { code: 'amazon', locations: ['south', 'east'], bufferUnits: 2, paused: false },
-  { code: 'shop', locations: ['east', 'north'], bufferUnits: 1, paused: false },
+  { code: 'web', locations: ['north', 'south'], bufferUnits: 0, paused: false, maxUnits: null, sharePercent: null },
+  { code: 'amazon', locations: ['south', 'east'], bufferUnits: 2, paused: false, maxUnits: null, sharePercent: null },
+  { code: 'shop', locations: ['east', 'north'], bufferUnits: 1, paused: false, maxUnits: null, sharePercent: null },
 ];
 
 beforeAll(async () => {
@@ -66,6 +75,10 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
     const chance = (p: number) => random() < p;
 
     const active = new Map<string, Reservation>();
+    /** What each hold took, by reservation id: its channel and its units per simple SKU. */
+    const heldBy = new Map<string, { channel: string; needs: ComponentLine[] }>();
+    /** `channel|sku` → units set aside for that channel (dedicated allocations). */
+    const setAside = new Map<string, number>();
     const ended: Reservation[] = [];
     const reserveInputs: { input: Parameters<typeof services.reservations.reserve>[0]; id: string }[] = [];
     const recorded: InventoryEventInput[] = [];
@@ -77,6 +90,24 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
 
     const availabilityOf = async (channel: string, skus: string[]) => services.reader.availability(skus.map((sku) => ({ channel, sku })));
     const negativeAlerts = async () => Number((await db.query("SELECT COUNT(*) AS n FROM alert WHERE kind = 'NEGATIVE_STOCK'"))[0].n);
+
+    /** Units of `sku` that `channel`'s ACTIVE holds take. */
+    const heldOf = (channel: string, sku: string) => [...active.keys()].reduce((sum, id) => {
+      const hold = heldBy.get(id)!;
+      return hold.channel !== channel ? sum : sum + hold.needs.filter((need) => need.sku === sku).reduce((units, need) => units + need.quantity, 0);
+    }, 0);
+    /** Units of `sku` other channels have set aside and not yet held: no one else may see them. */
+    const fencedFrom = (channel: ChannelState, sku: string) => channels.filter((other) => other !== channel)
+      .reduce((sum, other) => sum + Math.max(0, (setAside.get(`${other.code}|${sku}`) ?? 0) - heldOf(other.code, sku)), 0);
+    /** What the channel may sell of a simple SKU, worked out here from the rules as CONTRACT.md states them. */
+    const expectedAvailable = (channel: ChannelState, sku: string, stock: Map<string, StoredStock>, fenced = true) => {
+      if (channel.paused) return 0;
+      const pooled = channel.locations.reduce((sum, location) => sum + available(stock.get(`${sku}|${location}`)?.figures ?? EMPTY_STOCK), 0);
+      let value = pooled - channel.bufferUnits - (fenced ? fencedFrom(channel, sku) : 0);
+      if (channel.sharePercent !== null) value = Math.min(value, Math.floor((pooled * channel.sharePercent) / 100));
+      if (channel.maxUnits !== null) value = Math.min(value, channel.maxUnits);
+      return Math.max(0, value);
+    };
 
     const randomEvent = (): InventoryEventInput => {
       const type = pick(TYPES);
@@ -161,9 +192,14 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
         expect(code).toBeUndefined();
         expect(reservation!.status).toBe('ACTIVE');
         active.set(reservation!.id, reservation!);
+        heldBy.set(reservation!.id, { channel: channel.code, needs });
         reserveInputs.push({ input, id: reservation!.id });
-        // The hold takes exactly what it asked for, only from the channel's locations.
-        expect(await availabilityOf(channel.code, needs.map((need) => need.sku))).toEqual(needs.map((need, i) => availableBefore[i] - need.quantity));
+        // The hold takes exactly what it asked for, only from the channel's locations: what the
+        // channel shows drops by as much, unless a cap or a share kept it below its stock.
+        const availableAfter = await availabilityOf(channel.code, needs.map((need) => need.sku));
+        const after = await readStockRows(db);
+        expect(availableAfter).toEqual(needs.map((need) => expectedAvailable(channel, need.sku, after)));
+        if (channel.maxUnits === null && channel.sharePercent === null) expect(availableAfter).toEqual(needs.map((need, i) => availableBefore[i] - need.quantity));
         const parts = await db.query('SELECT sku_code, location_code, quantity FROM reservation_allocation WHERE reservation_id = ?', [reservation!.id]);
         for (const part of parts) expect(channel.locations).toContain(part.location_code);
         const held = new Map<string, number>();
@@ -175,6 +211,8 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
         sameStock(before, await readStockRows(db));
         expect(await db.query('SELECT id FROM reservation WHERE idempotency_key = ?', [input.idempotencyKey])).toEqual([]);
         count(repeatsSku ? 'refused hold (SKU repeated)' : channel.paused ? 'refused hold (paused)' : 'refused hold');
+        // Units set aside for another channel are what made it short: without the fence it would have held.
+        if (!repeatsSku && needs.every((need) => need.quantity <= expectedAvailable(channel, need.sku, before, false))) count('refused hold (set aside for another channel)');
       }
     };
 
@@ -221,10 +259,32 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
 
     const ruleStep = async () => {
       const channel = pick(channels);
-      if (chance(0.5)) channel.paused = chance(0.3);
-      else channel.bufferUnits = int(0, 3);
+      const roll = random();
+      if (roll < 0.35) channel.paused = chance(0.3);
+      else if (roll < 0.6) channel.bufferUnits = int(0, 3);
+      else if (roll < 0.8) channel.maxUnits = chance(0.4) ? null : int(0, 12);
+      else channel.sharePercent = chance(0.4) ? null : int(0, 100);
       await services.setup.upsertChannel({ ...channel, name: channel.code });
       count('rule change');
+      if (roll >= 0.6) count(roll < 0.8 ? 'unit cap changed' : 'share changed');
+    };
+
+    const allocationStep = async () => {
+      const channel = pick(channels);
+      const sku = chance(0.15) ? 'KIT' : pick(SIMPLE);
+      const units = chance(0.3) ? 0 : int(1, 8);
+      const before = await readStockRows(db);
+      if (sku === 'KIT') {
+        // A bundle has no stock of its own to set aside: its components are allocated instead.
+        await expect(services.setup.setAllocation(channel.code, sku, units)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+        count('refused allocation of a bundle');
+      } else {
+        await services.setup.setAllocation(channel.code, sku, units);
+        setAside.set(`${channel.code}|${sku}`, units);
+        count(units === 0 ? 'allocation removed' : 'allocation set');
+      }
+      // Setting units aside moves no stock.
+      sameStock(before, await readStockRows(db));
     };
 
     /** Everything that must be true whatever happened: stored invariants, then each channel's availability and feed. */
@@ -242,7 +302,7 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
           const value = bySku.get(sku)!;
           expect(value).toBeGreaterThanOrEqual(0);
           expect(value).toBeLessThanOrEqual(sellable);
-          expect(value).toBe(channel.paused ? 0 : Math.max(0, sellable - channel.bufferUnits));
+          expect([channel.code, sku, value]).toEqual([channel.code, sku, expectedAvailable(channel, sku, stock)]);
         }
         const kit = Math.min(...COMPONENTS.KIT.map((part) => Math.floor(bySku.get(part.sku)! / part.quantity)));
         expect(bySku.get('KIT')).toBe(kit);
@@ -263,7 +323,7 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
     };
 
     const steps: [number, () => Promise<void>][] = [
-      [44, eventStep], [30, reserveStep], [10, releaseStep], [4, expireStep], [4, replayStep], [3, retryStep], [5, ruleStep],
+      [44, eventStep], [30, reserveStep], [10, releaseStep], [4, expireStep], [4, replayStep], [3, retryStep], [5, ruleStep], [4, allocationStep],
     ];
     const totalWeight = steps.reduce((sum, [weight]) => sum + weight, 0);
     for (let step = 1; step <= STEPS; step++) {
@@ -280,7 +340,8 @@ describe(`a random walk through the inventory core (seed ${SEED})`, () => {
     // The walk really visited what it claims to test.
     for (const what of [...TYPES.map((type) => `applied ${type}`), 'refused STALE', 'refused INSUFFICIENT_STOCK', 'refused BAD_USER_INPUT',
       'counted below held', 'held', 'refused hold', 'refused hold (paused)', 'refused hold (SKU repeated)', 'released', 'expired holds', 'duplicate event',
-      'conflicting event', 'retried hold', 'rule change']) {
+      'conflicting event', 'retried hold', 'rule change', 'unit cap changed', 'share changed', 'allocation set', 'allocation removed',
+      'refused allocation of a bundle', 'refused hold (set aside for another channel)']) {
       expect([what, (tally.get(what) ?? 0) > 0]).toEqual([what, true]);
     }
   }, 300_000);
