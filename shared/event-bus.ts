@@ -33,7 +33,7 @@ const STARTUP_BACKLOG = 100_000;
 /**
  * The embedded bus: publishing awaits every consumer group, so a mutation that awaits its
  * relay's flush returns once the other subgraphs have applied its events (a checkout hold does
- * not wait: its events leave within milliseconds, see `OutboxRelay.flushSoon`). A consumer that throws makes `publish` throw,
+ * not wait: its events leave within 25 ms, see `OutboxRelay.flushSoon`). A consumer that throws makes `publish` throw,
  * which leaves the outbox rows unpublished for the relay to retry.
  */
 export class InProcessBus implements EventBus {

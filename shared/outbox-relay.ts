@@ -15,8 +15,17 @@ interface OutboxRow {
 
 const BATCH = 500;
 const LEASE_MS = 10_000;
-/** How long `flushSoon` gathers commits before one drain publishes them all. */
+/** How long `flushSoon` gathers commits before one drain publishes them all, after a quiet spell. */
 const FLUSH_SOON_MS = 5;
+/**
+ * Under sustained load, `flushSoon` starts a drain at most this long after the one before. A
+ * drain costs the relay's transactions and one per consumer whatever it carries, so fewer,
+ * fuller drains cost less per event: in a flash sale on MariaDB (16 checkouts at a time on one
+ * SKU), drains paced at 25 ms instead of 5 took about a fifth off the CPU each hold costs, in
+ * Node and in the database alike. A change then reaches consumers and subscribers at most this
+ * much later.
+ */
+export const FLUSH_BUSY_MS = 25;
 
 /** How far the relay has published: every row numbered up to it, and none after. */
 export const PUBLISHED_THROUGH = "(SELECT published_through FROM outbox_state WHERE name = 'relay')";
@@ -47,6 +56,8 @@ export class OutboxRelay {
   private leaseRenewedAt = 0;
   private pruner: NodeJS.Timeout | null = null;
   private soon: NodeJS.Timeout | null = null;
+  /** When the last drain started (`Date.now()`), for `flushSoon`'s pace. */
+  private drainStartedAt = 0;
 
   constructor(
     private readonly db: Database,
@@ -75,16 +86,18 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes within `FLUSH_SOON_MS`, without waiting: for writers whose callers need not wait
-   * for other subgraphs' consumers. Commits that ask within that time share one drain, so
-   * under load the relay and its consumers write once for many commits instead of once for each.
+   * Publishes soon, without waiting: for writers whose callers need not wait for other
+   * subgraphs' consumers. Commits that ask within `FLUSH_SOON_MS` share one drain; while they
+   * keep coming, drains start `FLUSH_BUSY_MS` apart, so under load the relay and its consumers
+   * write once for many commits instead of once for each.
    */
   flushSoon(): void {
     if (this.soon) return;
+    const delay = Math.max(FLUSH_SOON_MS, this.drainStartedAt + FLUSH_BUSY_MS - Date.now());
     this.soon = setTimeout(() => {
       this.soon = null;
       void this.flush();
-    }, FLUSH_SOON_MS);
+    }, delay);
     // Like the poll timer, it never keeps a process alive on its own; the poll publishes what it leaves.
     this.soon.unref();
   }
@@ -102,6 +115,7 @@ export class OutboxRelay {
     }
     const run: DrainRun = { source: this.source };
     this.current = run;
+    this.drainStartedAt = Date.now();
     this.running = runDrain(run, async () => {
       try {
         do {

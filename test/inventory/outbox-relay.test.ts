@@ -2,7 +2,7 @@ import { openDatabase, type Database } from '../../shared/database';
 import type { BusEvent, EventBus } from '../../shared/event-bus';
 import { createLogger } from '../../shared/logger';
 import { enqueue, enqueueMany, NumberOutboxOnWrite1700000003000, OUTBOX_MIGRATIONS, OutboxRelay, PublishedWatermark1700000004000 } from '../../shared/outbox';
-import { unpublishedEvents } from '../../shared/outbox-relay';
+import { FLUSH_BUSY_MS, unpublishedEvents } from '../../shared/outbox-relay';
 import { dropTestDatabases, testConfig } from '../support/config';
 
 /** The outbox relay on SQLite, or on MySQL when TEST_MYSQL_URL is set, publishing to a bus that records what it gets. */
@@ -136,5 +136,23 @@ describe('the outbox relay', () => {
     await relay.flush();
     expect(published.flat().map((event) => [event.key, event.seq])).toEqual([['up3', base + 3]]);
     expect(await db.query("SELECT COUNT(*) AS n FROM outbox WHERE aggregate_key IN ('up1', 'up2')").then((rows) => Number(rows[0].n))).toBe(2);
+  });
+
+  it('while commits keep asking, drains start no closer than FLUSH_BUSY_MS apart, and every event still leaves in order', async () => {
+    // Out of the first test's pace: a drain long ago leaves the first ask its short wait.
+    await new Promise((resolve) => setTimeout(resolve, FLUSH_BUSY_MS));
+    const keys = Array.from({ length: 30 }, (_, i) => `paced-${i}`);
+    const started = Date.now();
+    for (const key of keys) {
+      await commit(key);
+      relay.flushSoon();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await waitFor(() => published.flat().length === keys.length);
+    const elapsed = Date.now() - started;
+    expect(published.flat().map((event) => event.key)).toEqual(keys);
+    // Asked every few milliseconds, a drain each FLUSH_SOON_MS would be several times as many.
+    expect(published.length).toBeLessThanOrEqual(Math.ceil(elapsed / FLUSH_BUSY_MS) + 1);
+    expect(published.length).toBeGreaterThan(1);
   });
 });

@@ -117,7 +117,7 @@ export class ReservationStore {
       const result = await this.groups.submit({ input, ttlSeconds, hash });
       if ('stored' in result) return await this.replay(result.stored, hash);
       // Answered once it commits: the hold and the new availability are durable and readable, and
-      // their events leave the outbox within milliseconds, with those of the holds around it,
+      // their events leave the outbox within 25 ms, with those of the holds around it,
       // without the checkout waiting for what other subgraphs do with them (embedded, publishing
       // runs their consumers; scaled out it never waited).
       this.relay.flushSoon();
