@@ -115,11 +115,11 @@ export class OutboxRelay {
     }
     const run: DrainRun = { source: this.source };
     this.current = run;
-    this.drainStartedAt = Date.now();
     this.running = runDrain(run, async () => {
       try {
         do {
           this.again = false;
+          this.drainStartedAt = Date.now();
           await this.drain();
         } while (this.again);
       } finally {
