@@ -21,7 +21,7 @@ const FLUSH_SOON_MS = 5;
  * Under sustained load, `flushSoon` starts a drain at most this long after the one before. A
  * drain costs the relay's transactions and one per consumer whatever it carries, so fewer,
  * fuller drains cost less per event: in a flash sale on MariaDB (16 checkouts at a time on one
- * SKU), drains paced at 25 ms instead of 5 took about a fifth off the CPU each hold costs, in
+ * SKU), drains paced at 25 ms instead of 5 took about a sixth off the CPU each hold costs, in
  * Node and in the database alike. A change then reaches consumers and subscribers at most this
  * much later.
  */
