@@ -2,9 +2,11 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import SqliteDatabase from 'better-sqlite3';
 import { insertStatements, mysqlDatabaseName } from '../shared/database';
+import { InProcessBus, type EventBus } from '../shared/event-bus';
 import { newId } from '../shared/ids';
+import { createLogger } from '../shared/logger';
 import { LEDGER_COLUMNS } from '../subgraphs/inventory/store/stock-store';
-import type { InventoryRuntime } from '../subgraphs/inventory';
+import { createInventory, type InventoryRuntime } from '../subgraphs/inventory';
 import type { TestSystem } from '../test/support/system';
 import { gqlOk } from '../test/support/client';
 import { compareLoads } from './load';
@@ -217,6 +219,26 @@ async function bareRows(system: TestSystem, group: number): Promise<number> {
   }
 }
 
+/**
+ * A second inventory runtime on the system's database, as a second process of the scaled-out
+ * topology would be: its own connections, group queue and kept reads. Whichever relay holds the
+ * outbox lease publishes to the system's consumers; its own consumers (of order events, which
+ * this benchmark sends none of) and listeners are on a bus of their own, so nothing is consumed
+ * twice.
+ */
+async function secondInventory(system: TestSystem): Promise<InventoryRuntime> {
+  const own = new InProcessBus();
+  own.ready();
+  const bus: EventBus = {
+    publish: (events) => system.bus.publish(events),
+    consume: (group, topics, handler) => own.consume(group, topics, handler),
+    consumeBatches: (group, topics, handler) => own.consumeBatches(group, topics, handler),
+    listen: (topics, handler) => own.listen(topics, handler),
+    close: () => own.close(),
+  };
+  return createInventory({ config: system.config, bus, logger: createLogger('silent') });
+}
+
 /** Engine vs raw statement, on one hot SKU and spread over 1,000 SKUs. */
 async function engineVsRaw(system: TestSystem, store: string, callers: number): Promise<SummaryRow[]> {
   const inventory = system.subgraphs.inventory as InventoryRuntime;
@@ -225,16 +247,19 @@ async function engineVsRaw(system: TestSystem, store: string, callers: number): 
   const printed: string[][] = [];
   try {
     /** The engine's holds on `skus` in turn, and the statements each cost. */
-    const measureEngine = async (name: string, skus: readonly string[]) => {
+    const measureEngine = async (name: string, skus: readonly string[], runtimes: readonly InventoryRuntime[] = [inventory]) => {
       const tag = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-      const statementsBefore = inventory.db.queries;
+      const queries = () => runtimes.reduce((sum, runtime) => sum + runtime.db.queries, 0);
+      const statementsBefore = queries();
       let holdsStarted = 0;
       const engine = await warmThenMeasure(callers, async (i) => {
         const key = `${tag}-${holdsStarted++}`;
-        await inventory.services.reservations.reserve({ channel: 'web', lines: [{ sku: skus[i % skus.length], quantity: 1 }], idempotencyKey: key, ttlSeconds: 600 });
+        // With two runtimes, requests take turns between them, as a load balancer's round robin sends them.
+        const runtime = runtimes[i % runtimes.length];
+        await runtime.services.reservations.reserve({ channel: 'web', lines: [{ sku: skus[i % skus.length], quantity: 1 }], idempotencyKey: key, ttlSeconds: 600 });
         return true;
       });
-      return { engine, statementsPerHold: (inventory.db.queries - statementsBefore) / holdsStarted };
+      return { engine, statementsPerHold: (queries() - statementsBefore) / holdsStarted };
     };
     for (const [label, skus] of [['hot SKU', [HOT_SKU]], ['1,000 SKUs', SPREAD_SKUS]] as const) {
       const { engine, statementsPerHold } = await measureEngine(label === 'hot SKU' ? 'hot' : 'spread', skus);
@@ -260,6 +285,22 @@ async function engineVsRaw(system: TestSystem, store: string, callers: number): 
           benchmark: `reserve engine, ${store}, hot SKU with a dedicated allocation, ${callers} callers`, measured: rate(fenced.engine.rate, ' holds/s'),
           baseline: `${rate(direct.rate, ' UPDATE/s')} raw`, ratio: fenced.engine.rate / direct.rate, target: '—', met: null,
         });
+      }
+      if (hot && system.config.databaseUrl) {
+        // Scaled out, two inventory processes hold the same hot SKU: each group leaves the other's kept reads out of date.
+        const second = await secondInventory(system);
+        try {
+          const shared = await measureEngine('two', [HOT_SKU], [inventory, second]);
+          printed.push(['engine reserve(), hot SKU, two inventory runtimes', rate(shared.engine.rate, ''), `${shared.engine.firstSecond} -> ${shared.engine.lastSecond}`,
+            String(shared.engine.failed), shared.statementsPerHold.toFixed(1)]);
+          if (shared.engine.firstFailure) line(`engine failure (two runtimes): ${shared.engine.firstFailure}`);
+          rows.push({
+            benchmark: `reserve engine, ${store}, hot SKU, two inventory runtimes, ${callers} callers`, measured: rate(shared.engine.rate, ' holds/s'),
+            baseline: `${rate(direct.rate, ' UPDATE/s')} raw`, ratio: shared.engine.rate / direct.rate, target: '—', met: null,
+          });
+        } finally {
+          await second.stop();
+        }
       }
       if (hot) {
         const bare = await bareRows(system, callers);
