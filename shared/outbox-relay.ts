@@ -221,9 +221,19 @@ export class OutboxRelay {
     });
   }
 
-  stop(): void {
+  /**
+   * Stops polling and, once a running drain has ended, gives up the lease if this relay holds it,
+   * so another replica publishes at once instead of when the lease lapses (`LEASE_MS`): a rolling
+   * restart does not hold events back. What it could not publish stays in the outbox for them.
+   */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pruner) clearInterval(this.pruner);
     if (this.soon) clearTimeout(this.soon);
+    await this.running?.catch(() => undefined);
+    if (this.leaseRenewedAt === 0) return;
+    this.leaseRenewedAt = 0;
+    await this.db.transaction((em) => execute(em, "UPDATE outbox_state SET holder = NULL, lease_until = 0 WHERE name = 'relay' AND holder = ?", [this.holder]))
+      .catch((error) => this.logger.warn('outbox lease release failed; it lapses instead', { source: this.source, error: String(error) }));
   }
 }

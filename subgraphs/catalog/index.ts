@@ -38,7 +38,7 @@ export async function createCatalog(deps: SubgraphDeps): Promise<SubgraphRuntime
     db,
     createContext: catalogContexts(services),
     stop: async () => {
-      relay.stop();
+      await relay.stop();
       await db.close();
     },
   };

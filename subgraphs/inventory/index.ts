@@ -80,7 +80,7 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
       clearInterval(sweeper);
       services.changes.stop();
       services.alertStream.stop();
-      relay.stop();
+      await relay.stop();
       await db.close();
     },
   };

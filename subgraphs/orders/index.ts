@@ -34,7 +34,7 @@ export async function createOrders(deps: SubgraphDeps): Promise<SubgraphRuntime<
     db,
     createContext: ordersContexts(services),
     stop: async () => {
-      relay.stop();
+      await relay.stop();
       await db.close();
     },
   };

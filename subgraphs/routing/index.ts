@@ -43,7 +43,7 @@ export async function createRouting(deps: SubgraphDeps): Promise<RoutingRuntime>
     createContext: routingContexts(services),
     stop: async () => {
       services.stream.stop();
-      relay.stop();
+      await relay.stop();
       await db.close();
     },
   };

@@ -54,7 +54,7 @@ export async function createSync(deps: SubgraphDeps): Promise<SyncRuntime> {
     createContext: syncContexts(services),
     stop: async () => {
       await engine.stop();
-      relay.stop();
+      await relay.stop();
       await db.close();
     },
   };

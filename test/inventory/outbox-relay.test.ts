@@ -32,7 +32,7 @@ beforeAll(async () => {
   relay = new OutboxRelay(db, bus, 'relay', createLogger('silent'));
 });
 afterAll(async () => {
-  relay.stop();
+  await relay.stop();
   await db.close();
   await dropTestDatabases(config);
 });
@@ -154,5 +154,23 @@ describe('the outbox relay', () => {
     // Asked every few milliseconds, a drain each FLUSH_SOON_MS would be several times as many.
     expect(published.length).toBeLessThanOrEqual(Math.ceil(elapsed / FLUSH_BUSY_MS) + 1);
     expect(published.length).toBeGreaterThan(1);
+  });
+
+  it('a relay that stops hands its lease over at once: another replica publishes what is left without waiting for it to lapse', async () => {
+    await relay.flush();
+    const theirs: BusEvent[][] = [];
+    const replica = new OutboxRelay(db, { ...bus, publish: async (events) => { theirs.push(events); } }, 'relay', createLogger('silent'));
+    try {
+      await commit('left-1');
+      // The lease is the running relay's: the replica publishes nothing.
+      await replica.flush();
+      expect(theirs).toEqual([]);
+      await relay.stop();
+      await commit('left-2');
+      await replica.flush();
+      expect(theirs.flat().map((event) => event.key)).toEqual(['left-1', 'left-2']);
+    } finally {
+      await replica.stop();
+    }
   });
 });
