@@ -223,8 +223,8 @@ export class OutboxRelay {
 
   /**
    * Stops polling and, once a running drain has ended, gives up the lease if this relay holds it,
-   * so another replica publishes at once instead of when the lease lapses (`LEASE_MS`): a rolling
-   * restart does not hold events back. What it could not publish stays in the outbox for them.
+   * so another replica publishes at its next drain instead of when the lease lapses (`LEASE_MS`):
+   * a rolling restart does not hold events back. What it could not publish stays in the outbox for them.
    */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
