@@ -26,6 +26,19 @@ const FLUSH_SOON_MS = 5;
  * much later.
  */
 export const FLUSH_BUSY_MS = 25;
+/** How long `stop` waits for a running drain before leaving the lease to lapse. */
+const STOP_WAIT_MS = 5_000;
+
+/** Whether `work` settles within `ms`. */
+async function endsWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** How far the relay has published: every row numbered up to it, and none after. */
 export const PUBLISHED_THROUGH = "(SELECT published_through FROM outbox_state WHERE name = 'relay')";
@@ -222,15 +235,17 @@ export class OutboxRelay {
   }
 
   /**
-   * Stops polling and, once a running drain has ended, gives up the lease if this relay holds it,
-   * so another replica publishes at its next drain instead of when the lease lapses (`LEASE_MS`):
-   * a rolling restart does not hold events back. What it could not publish stays in the outbox for them.
+   * Stops polling and gives up the lease if this relay holds it, so another replica publishes at
+   * its next drain instead of when the lease lapses (`LEASE_MS`): a rolling restart does not hold
+   * events back. A running drain ends first; one that has not ended within `STOP_WAIT_MS` (a bus
+   * that does not answer) keeps the lease, which then lapses, so no other replica publishes beside
+   * it. What was not published stays in the outbox for the others.
    */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pruner) clearInterval(this.pruner);
     if (this.soon) clearTimeout(this.soon);
-    await this.running?.catch(() => undefined);
+    if (this.running && !(await endsWithin(this.running, STOP_WAIT_MS))) return;
     if (this.leaseRenewedAt === 0) return;
     this.leaseRenewedAt = 0;
     await this.db.transaction((em) => execute(em, "UPDATE outbox_state SET holder = NULL, lease_until = 0 WHERE name = 'relay' AND holder = ?", [this.holder]))
