@@ -237,15 +237,15 @@ export class OutboxRelay {
   /**
    * Stops polling and gives up the lease if this relay holds it, so another replica publishes at
    * its next drain instead of when the lease lapses (`LEASE_MS`): a rolling restart does not hold
-   * events back. A running drain ends first; one that has not ended within `STOP_WAIT_MS` (a bus
-   * that does not answer) keeps the lease, which then lapses, so no other replica publishes beside
-   * it. What was not published stays in the outbox for the others.
+   * events back. A running drain ends first; one that has not ended within `waitMs` (a bus that
+   * does not answer) keeps the lease, which then lapses, so no other replica publishes beside it.
+   * What was not published stays in the outbox for the others.
    */
-  async stop(): Promise<void> {
+  async stop(waitMs = STOP_WAIT_MS): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     if (this.pruner) clearInterval(this.pruner);
     if (this.soon) clearTimeout(this.soon);
-    if (this.running && !(await endsWithin(this.running, STOP_WAIT_MS))) return;
+    if (this.running && !(await endsWithin(this.running, waitMs))) return;
     if (this.leaseRenewedAt === 0) return;
     this.leaseRenewedAt = 0;
     await this.db.transaction((em) => execute(em, "UPDATE outbox_state SET holder = NULL, lease_until = 0 WHERE name = 'relay' AND holder = ?", [this.holder]))

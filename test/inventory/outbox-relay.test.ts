@@ -173,4 +173,30 @@ describe('the outbox relay', () => {
       await replica.stop();
     }
   });
+
+  it('a relay stopped while its bus does not answer keeps the lease, so no replica publishes beside its drain', async () => {
+    // The bus takes the stuck relay's batch and answers only when the test says so.
+    const bus$: { answer?: () => void } = {};
+    const stuck = new OutboxRelay(db, { ...bus, publish: () => new Promise<void>((resolve) => { bus$.answer = resolve; }) }, 'relay', createLogger('silent'));
+    const theirs: BusEvent[][] = [];
+    const replica = new OutboxRelay(db, { ...bus, publish: async (events) => { theirs.push(events); } }, 'relay', createLogger('silent'));
+    try {
+      await commit('stuck-1');
+      const draining = stuck.flush();
+      await waitFor(() => bus$.answer !== undefined);
+      await stuck.stop(20);
+      await replica.flush();
+      expect(theirs).toEqual([]);
+      // Once the bus answers the drain ends, and a later stop hands the lease over.
+      bus$.answer!();
+      await draining;
+      await stuck.stop();
+      await commit('stuck-2');
+      await replica.flush();
+      expect(theirs.flat().map((event) => event.key)).toEqual(['stuck-2']);
+    } finally {
+      bus$.answer?.();
+      await replica.stop();
+    }
+  });
 });
