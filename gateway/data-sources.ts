@@ -1,5 +1,8 @@
+import http from 'node:http';
+import https from 'node:https';
 import { RemoteGraphQLDataSource, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { execute, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import nodeFetch, { type RequestInit } from 'node-fetch';
 import { identityHeaders } from '../shared/auth';
 import type { Config, SubgraphName } from '../shared/config';
 import type { Logger } from '../shared/logger';
@@ -46,13 +49,23 @@ export class InProcessDataSource implements GraphQLDataSource<GatewayContext> {
   }
 }
 
+/** Keep-alive connections to the subgraphs, pooled per origin: no TCP handshake per fetch. */
+const SUBGRAPH_AGENTS = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+
 /**
- * Calls a subgraph over HTTP with the caller's identity, signed so the subgraph can trust it.
- * Node's fetch pools keep-alive connections per origin, which spares a TCP handshake per fetch.
+ * The gateway's fetch to subgraphs: node-fetch (the fetch Apollo's data sources are written
+ * against) over the keep-alive agents. Node 20's built-in fetch costs about twice the CPU per
+ * request, in its web streams: in a probe of 4,000 subgraph-sized POSTs, 600 to 1,100 µs
+ * against 200 to 480 µs, client and server together. Scaled out, the gateway makes one fetch
+ * for every subgraph a query touches.
  */
+export const subgraphFetch = (url: string, init?: RequestInit) =>
+  nodeFetch(url, { ...init, agent: (target: URL) => (target.protocol === 'https:' ? SUBGRAPH_AGENTS.https : SUBGRAPH_AGENTS.http) });
+
+/** Calls a subgraph over HTTP with the caller's identity, signed so the subgraph can trust it. */
 export class SignedRemoteDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(url: string, private readonly secret: string) {
-    super({ url, fetcher: globalThis.fetch as never });
+    super({ url, fetcher: subgraphFetch });
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
