@@ -93,6 +93,9 @@ export interface PendingWrites {
 /** No writes: what a transaction's work returns to `transactionCommitting` when it has nothing left to write. */
 export const NO_WRITES: PendingWrites = { statements: [], verify: () => undefined };
 
+/** Writes with no row count to check: they apply as they are, whatever each changes. */
+export const plainWrites = (statements: readonly Statement[]): PendingWrites => ({ statements, verify: () => undefined });
+
 /**
  * The guard after a statement that must change exactly one row: it inserts the row that
  * `commit_guard` always holds, which fails as a duplicate key, unless that statement changed one
