@@ -1,6 +1,6 @@
 import { Table, TableColumn, TableIndex, type EntityManager, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { flatMapped } from './arrays';
-import { dialectOf, insertStatements, placeholders, writeAll, type Database, type Dialect, type Statement } from './database';
+import { dialectOf, insertStatements, placeholders, plainWrites, writeAll, type Database, type Dialect, type Statement } from './database';
 import type { BusEvent } from './event-bus';
 
 /** Creates the outbox and the processed-event record every subgraph database has. */
@@ -225,15 +225,17 @@ export async function handleOnce(
 /**
  * Applies a batch of events in one transaction, each at most once per consumer: events already
  * recorded (a redelivery) are skipped, the rest are applied in order and recorded together.
- * `finish`, in the same transaction after the last one, writes what `apply` gathered (one
- * statement for a thousand rows instead of a thousand). Returns how many were applied.
+ * `finish`, in the same transaction after the last one, writes what `apply` gathered (one statement
+ * for a thousand rows instead of a thousand), or returns those writes to end the batch with. On MySQL
+ * the look-up of what was already applied travels with the transaction's start, and the record
+ * of what was applied and `finish`'s writes with the COMMIT. Returns how many were applied.
  */
 export async function handleManyOnce(
   db: Database,
   consumer: string,
   events: BusEvent[],
   apply: (em: EntityManager, event: BusEvent) => Promise<void>,
-  finish?: (em: EntityManager) => Promise<void>,
+  finish?: (em: EntityManager) => Promise<readonly Statement[] | void>,
 ): Promise<number> {
   if (events.length === 0) return 0;
   const recorded: Statement[] = [];
@@ -241,8 +243,7 @@ export async function handleManyOnce(
     const ids = events.slice(start, start + 500).map((event) => event.id);
     recorded.push({ sql: `SELECT event_id FROM processed_event WHERE consumer = ? AND event_id IN (${placeholders(ids)})`, params: [consumer, ...ids] });
   }
-  // On MySQL the look-up of what was already applied travels with the transaction's start.
-  return db.transactionReading(recorded, async (em, found) => {
+  return db.transactionCommitting(recorded, async (em, found) => {
     const done = new Set<string>();
     for (const rows of found) for (const row of rows) done.add(row.event_id);
     const fresh: BusEvent[] = [];
@@ -251,11 +252,11 @@ export async function handleManyOnce(
       done.add(event.id);
       fresh.push(event);
     }
-    const now = new Date().toISOString();
-    await writeAll(em, insertStatements('processed_event', ['consumer', 'event_id', 'processed_at'], fresh.map((event) => [consumer, event.id, now])));
     for (const event of fresh) await apply(em, event);
-    await finish?.(em);
-    return fresh.length;
+    const last = (await finish?.(em)) || [];
+    const now = new Date().toISOString();
+    const record = insertStatements('processed_event', ['consumer', 'event_id', 'processed_at'], fresh.map((event) => [consumer, event.id, now]));
+    return { result: fresh.length, last: plainWrites([...record, ...last]) };
   });
 }
 

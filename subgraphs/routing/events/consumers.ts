@@ -32,7 +32,7 @@ export async function consumeRoutingEvents(bus: EventBus, db: Database, relay: O
     // Stock figures carry their own version, so one applied twice or late changes nothing: they need no
     // processed-event record, and applying them ahead of the batch's other events only makes the copy fresher.
     const figures = events.filter((event) => event.topic === TOPICS.stockChanged).map((event) => event.payload);
-    if (figures.length) wrote = await db.transaction((em) => router.stockChanged(em, figures, now));
+    if (figures.length) wrote = await router.stockChanged(figures, now);
     const rest = events.filter((event) => event.topic !== TOPICS.stockChanged);
     await handleManyOnce(db, 'routing', rest, async (em, event) => {
       if (await apply[event.topic](em, event.payload, now)) wrote = true;

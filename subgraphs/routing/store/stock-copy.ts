@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { insertRows, placeholders, type Dialect, type Queryable } from '../../../shared/database';
+import { insertStatements, placeholders, writeAll, type Dialect, type Queryable, type Statement } from '../../../shared/database';
 import type { IncomingLot } from '../domain/location-profile';
 
 /** What inventory said one location can sell of one SKU (`inventory.stock-changed`). */
@@ -17,22 +17,28 @@ export interface LocationStock {
 }
 
 /**
+ * The read `stockFigureWrites` decides from: what is kept of the figures' SKUs, in key order,
+ * locking those rows on MySQL.
+ */
+export function keptStockRead(dialect: Dialect, figures: readonly StockFigure[]): Statement {
+  const skus = [...new Set(figures.map((figure) => figure.sku))].sort();
+  return {
+    sql: `SELECT sku_code, location_code, sellable, version FROM stock_copy WHERE sku_code IN (${placeholders(skus)}) ORDER BY sku_code, location_code${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
+    params: skus,
+  };
+}
+
+/**
  * Applies figures unless a newer one is already kept: events of one SKU and location may
  * arrive out of order or twice, and the version (inventory's ledger position) says which is
- * current. Reads what is kept in one statement (locking those rows on MySQL, in key order),
- * applies the figures in the order given, and writes the result in one statement whose guard
- * keeps a newer figure another transaction wrote in between. Returns the figures that raised
- * the sellable quantity, which may let backorders ship.
+ * current. From what is kept (`keptStockRead`), applies the figures in the order given and
+ * returns the one statement writing the result, whose guard keeps a newer figure another
+ * transaction wrote in between, with the figures that raised the sellable quantity, which may
+ * let backorders ship.
  */
-export async function applyStockFigures(em: EntityManager, dialect: Dialect, figures: readonly StockFigure[]): Promise<StockFigure[]> {
-  if (figures.length === 0) return [];
-  const skus = [...new Set(figures.map((figure) => figure.sku))].sort();
-  const rows = await em.query(
-    `SELECT sku_code, location_code, sellable, version FROM stock_copy WHERE sku_code IN (${placeholders(skus)}) ORDER BY sku_code, location_code${dialect === 'mysql' ? ' FOR UPDATE' : ''}`,
-    skus,
-  );
+export function stockFigureWrites(dialect: Dialect, figures: readonly StockFigure[], keptRows: readonly Record<string, unknown>[]): { writes: Statement[]; raised: StockFigure[] } {
   const kept = new Map<string, { sellable: number; version: number }>(
-    rows.map((row: Record<string, unknown>) => [`${row.sku_code}|${row.location_code}`, { sellable: Number(row.sellable), version: Number(row.version) }]),
+    keptRows.map((row) => [`${row.sku_code}|${row.location_code}`, { sellable: Number(row.sellable), version: Number(row.version) }]),
   );
   const raised: StockFigure[] = [];
   const latest = new Map<string, StockFigure>();
@@ -49,8 +55,17 @@ export async function applyStockFigures(em: EntityManager, dialect: Dialect, fig
          incoming = IF(VALUES(version) >= version, VALUES(incoming), incoming), version = GREATEST(version, VALUES(version))`
     : `ON CONFLICT (sku_code, location_code) DO UPDATE SET sellable = excluded.sellable, incoming = excluded.incoming, version = excluded.version
        WHERE excluded.version >= stock_copy.version`;
-  await insertRows(em, 'stock_copy', ['sku_code', 'location_code', 'sellable', 'incoming', 'version'],
+  const writes = insertStatements('stock_copy', ['sku_code', 'location_code', 'sellable', 'incoming', 'version'],
     [...latest.values()].map((figure) => [figure.sku, figure.location, figure.sellable, JSON.stringify(figure.incoming), figure.version]), { suffix });
+  return { writes, raised };
+}
+
+/** Applies figures inside the caller's transaction (see `stockFigureWrites`); returns those that raised the sellable quantity. */
+export async function applyStockFigures(em: EntityManager, dialect: Dialect, figures: readonly StockFigure[]): Promise<StockFigure[]> {
+  if (figures.length === 0) return [];
+  const read = keptStockRead(dialect, figures);
+  const { writes, raised } = stockFigureWrites(dialect, figures, await em.query(read.sql, [...read.params]));
+  await writeAll(em, writes);
   return raised;
 }
 

@@ -3,7 +3,7 @@ import type { EventBus } from '../../../shared/event-bus';
 import { handleManyOnce, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import type { EntityManager } from 'typeorm';
-import { applyAvailability, applyChannel, applyListing, type AvailabilityChange } from '../store/listing-copy';
+import { applyAvailability, applyChannel, applyListing, availabilityWrites, type AvailabilityChange } from '../store/listing-copy';
 import { publishPauseRequest } from './published';
 
 /**
@@ -43,7 +43,13 @@ export async function consumeSyncEvents(bus: EventBus, db: Database, relay: Pick
           published = true;
         }
       }
-    }, applyRun);
+    }, async (em) => {
+      // The batch's last run: its writes travel with the COMMIT.
+      const { writes, moved } = await availabilityWrites(em, db.dialect, run, new Date().toISOString());
+      for (const channel of moved) due.add(channel);
+      run = [];
+      return writes;
+    });
     if (published) await relay.flush();
     wake(due);
   });

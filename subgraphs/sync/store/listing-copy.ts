@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { insertRows, placeholders, type Dialect } from '../../../shared/database';
+import { unique } from '../../../shared/arrays';
+import { insertStatements, placeholders, writeAll, type Dialect, type Statement } from '../../../shared/database';
 
 /**
  * Sync's own copies, fed by events: listings (which SKU, how many units each), channels
@@ -19,13 +20,15 @@ export interface AvailabilityChange {
 }
 
 /**
- * Applies a run of `inventory.availability-changed` events; a value older than the one held
- * (redelivered out of order) changes nothing. Only the newest change of each channel and SKU
- * in the run can survive it, so the run costs three statements per channel whatever its
- * length: read what is held, write the newer values (guarded again, for a consumer in another
- * process), mark their listings due. Returns the channels with a listing that may have moved.
+ * What applying a run of `inventory.availability-changed` events writes; a value older than the
+ * one held (redelivered out of order) changes nothing. Only the newest change of each channel
+ * and SKU in the run can survive it, so the run costs one read of what is held and two writes
+ * per channel whatever its length: the newer values (guarded again, for a consumer in another
+ * process) and their listings marked due. Returns the writes, for the caller to send (with its
+ * COMMIT, on MySQL), and the channels with a listing that may have moved.
  */
-export async function applyAvailability(em: EntityManager, dialect: Dialect, changes: readonly AvailabilityChange[], now: string): Promise<Set<string>> {
+export async function availabilityWrites(em: EntityManager, dialect: Dialect, changes: readonly AvailabilityChange[], now: string): Promise<{ writes: Statement[]; moved: Set<string> }> {
+  const writes: Statement[] = [];
   const moved = new Set<string>();
   const last = new Map<string, AvailabilityChange>();
   for (const change of changes) {
@@ -33,25 +36,40 @@ export async function applyAvailability(em: EntityManager, dialect: Dialect, cha
     const kept = last.get(key);
     if (!kept || change.seq === 0 || (kept.seq !== 0 && change.seq > kept.seq)) last.set(key, change);
   }
+  if (last.size === 0) return { writes, moved };
   const byChannel = new Map<string, AvailabilityChange[]>();
   for (const change of last.values()) {
     if (!byChannel.has(change.channel)) byChannel.set(change.channel, []);
     byChannel.get(change.channel)!.push(change);
   }
+  const channels = [...byChannel.keys()];
+  const skus = unique([...last.values()].map((change) => change.sku));
+  const rows = await em.query(
+    `SELECT channel_code, sku_code, seq FROM channel_availability WHERE channel_code IN (${placeholders(channels)}) AND sku_code IN (${placeholders(skus)})`,
+    [...channels, ...skus],
+  );
+  const held = new Map<string, number>(rows.map((row: { channel_code: string; sku_code: string; seq: number }) => [`${row.channel_code}|${row.sku_code}`, Number(row.seq)]));
+  const suffix = dialect === 'mysql'
+    ? 'ON DUPLICATE KEY UPDATE available = IF(VALUES(seq) = 0 OR seq < VALUES(seq), VALUES(available), available), seq = IF(VALUES(seq) = 0 OR seq < VALUES(seq), VALUES(seq), seq)'
+    : 'ON CONFLICT (channel_code, sku_code) DO UPDATE SET available = excluded.available, seq = excluded.seq WHERE excluded.seq = 0 OR channel_availability.seq < excluded.seq';
   for (const [channel, latest] of byChannel) {
-    const skus = latest.map((change) => change.sku);
-    const rows = await em.query(`SELECT sku_code, seq FROM channel_availability WHERE channel_code = ? AND sku_code IN (${placeholders(skus)})`, [channel, ...skus]);
-    const held = new Map<string, number>(rows.map((row: { sku_code: string; seq: number }) => [row.sku_code, Number(row.seq)]));
-    const newer = latest.filter((change) => !held.has(change.sku) || change.seq === 0 || held.get(change.sku)! < change.seq);
+    const newer = latest.filter((change) => {
+      const seq = held.get(`${channel}|${change.sku}`);
+      return seq === undefined || change.seq === 0 || seq < change.seq;
+    });
     if (newer.length === 0) continue;
-    const suffix = dialect === 'mysql'
-      ? 'ON DUPLICATE KEY UPDATE available = IF(VALUES(seq) = 0 OR seq < VALUES(seq), VALUES(available), available), seq = IF(VALUES(seq) = 0 OR seq < VALUES(seq), VALUES(seq), seq)'
-      : 'ON CONFLICT (channel_code, sku_code) DO UPDATE SET available = excluded.available, seq = excluded.seq WHERE excluded.seq = 0 OR channel_availability.seq < excluded.seq';
-    await insertRows(em, 'channel_availability', ['channel_code', 'sku_code', 'available', 'seq'], newer.map((change) => [channel, change.sku, change.available, change.seq]), { suffix });
+    writes.push(...insertStatements('channel_availability', ['channel_code', 'sku_code', 'available', 'seq'], newer.map((change) => [channel, change.sku, change.available, change.seq]), { suffix }));
     const due = newer.map((change) => change.sku);
-    await em.query(`UPDATE listing_sync SET ${MARK_DUE} WHERE channel_code = ? AND sku_code IN (${placeholders(due)})`, [now, now, channel, ...due]);
+    writes.push({ sql: `UPDATE listing_sync SET ${MARK_DUE} WHERE channel_code = ? AND sku_code IN (${placeholders(due)})`, params: [now, now, channel, ...due] });
     moved.add(channel);
   }
+  return { writes, moved };
+}
+
+/** Applies a run of availability changes at once (see `availabilityWrites`); returns the channels with a listing that may have moved. */
+export async function applyAvailability(em: EntityManager, dialect: Dialect, changes: readonly AvailabilityChange[], now: string): Promise<Set<string>> {
+  const { writes, moved } = await availabilityWrites(em, dialect, changes, now);
+  await writeAll(em, writes);
   return moved;
 }
 
