@@ -42,6 +42,16 @@ describe('the sync store', () => {
     expect({ available: Number(row.available), seq: Number(row.seq) }).toEqual({ available: 69, seq: 31 });
   });
 
+  it('judges each channel’s change by what that channel holds, in a run over several channels', async () => {
+    const held = async () => (await db.query("SELECT channel_code, available, seq FROM channel_availability WHERE sku_code = 'D' ORDER BY channel_code"))
+      .map((row: { channel_code: string; available: number; seq: number }) => [row.channel_code, Number(row.available), Number(row.seq)]);
+    await db.transaction((em) => applyAvailability(em, db.dialect, [{ channel: 'amazon', sku: 'D', available: 5, seq: 40 }, { channel: 'shop', sku: 'D', available: 8, seq: 20 }], now()));
+    // Sequence 30 is older than amazon's 40 and newer than shop's 20.
+    const moved = await db.transaction((em) => applyAvailability(em, db.dialect, [{ channel: 'amazon', sku: 'D', available: 1, seq: 30 }, { channel: 'shop', sku: 'D', available: 2, seq: 30 }], now()));
+    expect([...moved]).toEqual(['shop']);
+    expect(await held()).toEqual([['amazon', 5, 40], ['shop', 2, 30]]);
+  });
+
   it('ignores an availability older than the one it holds (redelivered out of order)', async () => {
     expect(await available(10, 7)).toBe(false);
     expect(await available(50, 7)).toBe(false);
