@@ -228,7 +228,10 @@ export async function handleOnce(
  * `finish`, in the same transaction after the last one, writes what `apply` gathered (one statement
  * for a thousand rows instead of a thousand), or returns those writes to end the batch with. On MySQL
  * the look-up of what was already applied travels with the transaction's start, and the record
- * of what was applied and `finish`'s writes with the COMMIT. Returns how many were applied.
+ * of what was applied and `finish`'s writes with the COMMIT. Events for which `versioned` says
+ * so carry their own version and change nothing when applied again (a figure older than the one
+ * held is ignored): they are applied on every delivery and leave no record, which spares a row
+ * per event in a table that is never emptied. Returns how many were applied.
  */
 export async function handleManyOnce(
   db: Database,
@@ -236,11 +239,13 @@ export async function handleManyOnce(
   events: BusEvent[],
   apply: (em: EntityManager, event: BusEvent) => Promise<void>,
   finish?: (em: EntityManager) => Promise<readonly Statement[] | void>,
+  versioned: (event: BusEvent) => boolean = () => false,
 ): Promise<number> {
   if (events.length === 0) return 0;
   const recorded: Statement[] = [];
-  for (let start = 0; start < events.length; start += 500) {
-    const ids = events.slice(start, start + 500).map((event) => event.id);
+  const once = events.filter((event) => !versioned(event));
+  for (let start = 0; start < once.length; start += 500) {
+    const ids = once.slice(start, start + 500).map((event) => event.id);
     recorded.push({ sql: `SELECT event_id FROM processed_event WHERE consumer = ? AND event_id IN (${placeholders(ids)})`, params: [consumer, ...ids] });
   }
   return db.transactionCommitting(recorded, async (em, found) => {
@@ -255,7 +260,8 @@ export async function handleManyOnce(
     for (const event of fresh) await apply(em, event);
     const last = (await finish?.(em)) || [];
     const now = new Date().toISOString();
-    const record = insertStatements('processed_event', ['consumer', 'event_id', 'processed_at'], fresh.map((event) => [consumer, event.id, now]));
+    const record = insertStatements('processed_event', ['consumer', 'event_id', 'processed_at'],
+      fresh.filter((event) => !versioned(event)).map((event) => [consumer, event.id, now]));
     return { result: fresh.length, last: plainWrites([...record, ...last]) };
   });
 }

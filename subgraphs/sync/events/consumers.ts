@@ -49,7 +49,9 @@ export async function consumeSyncEvents(bus: EventBus, db: Database, relay: Pick
       for (const channel of moved) due.add(channel);
       run = [];
       return writes;
-    });
+    },
+    // An availability carries its publication sequence, and one no newer than the one held changes nothing: no record needed.
+    (event) => event.topic === TOPICS.availabilityChanged);
     if (published) await relay.flush();
     wake(due);
   });
