@@ -34,7 +34,8 @@ describe('a consumer’s batch of events', () => {
   });
 
   it('leaves nothing applied and nothing recorded when its last writes fail, so a redelivery applies it', async () => {
-    const failing = { sql: 'INSERT INTO no_such_table (x) VALUES (?)', params: [1] };
+    // A row without its event id: refused by the table when it is written.
+    const failing = { sql: 'INSERT INTO applied (event_id, n) VALUES (?, ?)', params: [null, 1] };
     await expect(deliver([event('d')], [failing])).rejects.toThrow();
     expect(await applied()).toEqual(['a', 'b', 'c']);
     expect(await deliver([event('d')])).toBe(1);
