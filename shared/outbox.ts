@@ -201,7 +201,8 @@ export const OUTBOX_MIGRATIONS = [
 
 /**
  * Runs `apply` at most once per (consumer, event), in one transaction with the record that it
- * ran, so a redelivered event is skipped and a crash mid-way leaves neither half behind.
+ * ran, so a redelivered event is skipped and a crash mid-way leaves neither half behind: a batch
+ * of one (`handleManyOnce`). Returns whether it ran.
  */
 export async function handleOnce(
   db: Database,
@@ -209,17 +210,7 @@ export async function handleOnce(
   event: BusEvent,
   apply: (em: EntityManager) => Promise<void>,
 ): Promise<boolean> {
-  // On MySQL the check travels with the transaction's start.
-  return db.transactionReading([{ sql: 'SELECT 1 AS done FROM processed_event WHERE consumer = ? AND event_id = ?', params: [consumer, event.id] }], async (em, [done]) => {
-    if (done.length > 0) return false;
-    await em.query('INSERT INTO processed_event (consumer, event_id, processed_at) VALUES (?, ?, ?)', [
-      consumer,
-      event.id,
-      new Date().toISOString(),
-    ]);
-    await apply(em);
-    return true;
-  });
+  return (await handleManyOnce(db, consumer, [event], (em) => apply(em))) > 0;
 }
 
 /**
