@@ -181,7 +181,9 @@ export class OutboxRelay {
       }
       // Rows leave in sequence order with no gap: one number marks them all published.
       const through = Number(rows[rows.length - 1].seq);
-      await this.db.writeTogether([{ sql: "UPDATE outbox_state SET published_through = ? WHERE name = 'relay' AND published_through < ?", params: [through, through] }]);
+      await this.db.transaction((em) =>
+        em.query("UPDATE outbox_state SET published_through = ? WHERE name = 'relay' AND published_through < ?", [through, through]),
+      );
       if (rows.length < BATCH) return;
     }
   }
