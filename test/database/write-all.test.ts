@@ -155,26 +155,3 @@ describe('a transaction whose last writes go with its COMMIT', () => {
     expect(await db.query('SELECT name FROM counter ORDER BY name')).toEqual([{ name: 'a' }, { name: 'b' }]);
   });
 });
-
-describe('writes committed together, with nothing read first', () => {
-  it('commits them in one request on MySQL', async () => {
-    const before = db.queries;
-    await db.writeTogether([
-      { sql: 'INSERT INTO counter (name, n) VALUES (?, ?)', params: ['w', 1] },
-      { sql: 'UPDATE counter SET n = n + ? WHERE name = ?', params: [2, 'w'] },
-    ]);
-    // MySQL: the start, the writes and the COMMIT in one request. SQLite: BEGIN, each write, COMMIT.
-    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 1 : 4);
-    expect(await db.query('SELECT n FROM counter WHERE name = ?', ['w'])).toEqual([{ n: 3 }]);
-  });
-
-  it('commits none of them when one fails', async () => {
-    await expect(db.writeTogether([
-      { sql: 'UPDATE counter SET n = 100 WHERE name = ?', params: ['w'] },
-      { sql: 'INSERT INTO counter (name, n) VALUES (?, ?)', params: ['b', 9] },
-    ])).rejects.toThrow();
-    expect(await db.query('SELECT n FROM counter WHERE name = ?', ['w'])).toEqual([{ n: 3 }]);
-    await db.writeTogether([{ sql: 'DELETE FROM counter WHERE name = ?', params: ['w'] }]);
-    expect(await db.query('SELECT name FROM counter ORDER BY name')).toEqual([{ name: 'a' }, { name: 'b' }]);
-  });
-});
