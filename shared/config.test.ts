@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { eventRetention } from './outbox-relay';
 
 /** The error loadConfig throws for this environment; fails the test when it accepts it. */
 function refusal(env: Record<string, string>): ConfigError {
@@ -41,6 +42,11 @@ describe('with nothing set, the embedded shop starts on its defaults', () => {
   it('sweeps expired reservations every second and polls the outbox every half second', () => {
     expect(config.reservationSweepMs).toBe(1000);
     expect(config.outboxPollMs).toBe(500);
+  });
+
+  it('keeps published events three days and consumers’ records of applied events a week', () => {
+    expect(eventRetention(config)).toEqual({ changesHours: 72, recordsHours: 168 });
+    expect(eventRetention(loadConfig({ CHANGE_RETENTION_HOURS: '24', PROCESSED_EVENT_RETENTION_HOURS: '720' }))).toEqual({ changesHours: 24, recordsHours: 720 });
   });
 
   it('treats an empty variable as not set', () => {

@@ -24,6 +24,8 @@ export interface Config {
   outboxPollMs: number;
   /** How long published events stay in each outbox; availability streams can resume within it. */
   changeRetentionHours: number;
+  /** How long consumers remember which events they applied; a redelivery within it is skipped. */
+  processedEventRetentionHours: number;
   /** Channel sync: how often a channel's pusher looks for due listings no event woke it for (another replica consumed the event). */
   syncPollMs: number;
   /** How often every channel connector compares the channel with stockgraph (drift); 0: only when asked. */
@@ -122,6 +124,7 @@ export function loadConfig(env: Env = process.env): Config {
     reservationSweepMs: integer(env, 'RESERVATION_SWEEP_MS', 1000, 10, 3_600_000),
     outboxPollMs: integer(env, 'OUTBOX_POLL_MS', 500, 10, 60_000),
     changeRetentionHours: integer(env, 'CHANGE_RETENTION_HOURS', 72, 1, 24 * 365),
+    processedEventRetentionHours: integer(env, 'PROCESSED_EVENT_RETENTION_HOURS', 168, 1, 24 * 365),
     syncPollMs: integer(env, 'SYNC_POLL_MS', 250, 10, 60_000),
     syncReconcileMs: integer(env, 'SYNC_RECONCILE_MS', 300_000, 0, 86_400_000),
     eventClaimIdleMs: integer(env, 'EVENT_CLAIM_IDLE_MS', 15_000, 100, 3_600_000),

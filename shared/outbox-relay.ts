@@ -3,6 +3,7 @@ import { execute, NO_WRITES, placeholders, type Database, type Queryable } from 
 import { runDrain, waitForDrain, type DrainRun } from './drain-waits';
 import type { BusEvent, EventBus } from './event-bus';
 import type { Logger } from './logger';
+import { pruneProcessedEvents } from './processed-events';
 
 interface OutboxRow {
   id: number;
@@ -26,6 +27,20 @@ const FLUSH_SOON_MS = 5;
  * much later.
  */
 export const FLUSH_BUSY_MS = 25;
+/** How long a subgraph database keeps what it published and what its consumers applied. */
+export interface EventRetention {
+  /** Published outbox rows (`CHANGE_RETENTION_HOURS`): a stream resumes from a cursor this recent. */
+  changesHours: number;
+  /** Consumers' records of applied events (`PROCESSED_EVENT_RETENTION_HOURS`): a redelivery this recent is still skipped. */
+  recordsHours: number;
+}
+
+const DEFAULT_RETENTION: EventRetention = { changesHours: 72, recordsHours: 168 };
+
+/** The retention a subgraph's configuration asks for. */
+export const eventRetention = (config: { changeRetentionHours: number; processedEventRetentionHours: number }): EventRetention =>
+  ({ changesHours: config.changeRetentionHours, recordsHours: config.processedEventRetentionHours });
+
 /** How long `stop` waits for a running drain before leaving the lease to lapse. */
 const STOP_WAIT_MS = 5_000;
 
@@ -79,14 +94,33 @@ export class OutboxRelay {
     private readonly logger: Logger,
   ) {}
 
-  /** Polls for rows a crash or another replica left, and prunes published rows past the retention. */
-  start(pollMs: number, retentionHours = 72): void {
+  /**
+   * Polls for rows a crash or another replica left and, every minute, keeps the database's event
+   * tables in bounds: published outbox rows past `retention.changesHours` go, and so do the
+   * consumers' records of events applied more than `retention.recordsHours` ago.
+   */
+  start(pollMs: number, retention: EventRetention = DEFAULT_RETENTION): void {
     this.timer = setInterval(() => void this.flush(), pollMs);
     this.timer.unref();
-    const prune = () => void this.prune(new Date(Date.now() - retentionHours * 3_600_000))
-      .catch((error) => this.logger.warn('outbox prune failed', { source: this.source, error: String(error) }));
-    this.pruner = setInterval(prune, 60_000);
+    this.pruner = setInterval(() => void this.keepInBounds(retention), 60_000);
     this.pruner.unref();
+  }
+
+  /**
+   * Deletes published outbox rows and consumers' records past their retention; logs, and leaves
+   * for the next pass, what fails. Returns how many of each went.
+   */
+  async keepInBounds(retention: EventRetention): Promise<{ changes: number; records: number }> {
+    const ago = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    const changes = await this.prune(ago(retention.changesHours)).catch((error) => {
+      this.logger.warn('outbox prune failed', { source: this.source, error: String(error) });
+      return 0;
+    });
+    const records = await pruneProcessedEvents(this.db, ago(retention.recordsHours)).catch((error) => {
+      this.logger.warn('processed-event prune failed', { source: this.source, error: String(error) });
+      return 0;
+    });
+    return { changes, records };
   }
 
   /**

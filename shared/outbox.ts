@@ -193,10 +193,26 @@ export class PublishedWatermark1700000004000 implements MigrationInterface {
   }
 }
 
+/**
+ * Indexes each consumer's record of what it applied by when, so records past their retention can
+ * be deleted (`pruneProcessedEvents`) without reading the whole table.
+ */
+export class IndexProcessedEventAge1700000005000 implements MigrationInterface {
+  name = 'IndexProcessedEventAge1700000005000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.createIndex('processed_event', new TableIndex({ name: 'IDX_processed_event_age', columnNames: ['processed_at'] }));
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.dropIndex('processed_event', 'IDX_processed_event_age');
+  }
+}
+
 /** The outbox tables, in the order every subgraph database applies them. */
 export const OUTBOX_MIGRATIONS = [
   CreateOutbox1700000000000, AddOutboxSequence1700000001000, IndexUnpublishedBySequence1700000002000, NumberOutboxOnWrite1700000003000,
-  PublishedWatermark1700000004000,
+  PublishedWatermark1700000004000, IndexProcessedEventAge1700000005000,
 ];
 
 /**
@@ -257,4 +273,4 @@ export async function handleManyOnce(
   });
 }
 
-export { OutboxRelay } from './outbox-relay';
+export { eventRetention, OutboxRelay } from './outbox-relay';

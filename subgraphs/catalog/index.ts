@@ -1,7 +1,7 @@
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { openDatabase } from '../../shared/database';
-import { OutboxRelay } from '../../shared/outbox';
+import { eventRetention, OutboxRelay } from '../../shared/outbox';
 import { consumeCatalogEvents } from './events/consumers';
 import { catalogContexts, type CatalogContext } from './graphql/context';
 import { ListingResolver } from './graphql/listing-resolver';
@@ -30,7 +30,7 @@ export async function createCatalog(deps: SubgraphDeps): Promise<SubgraphRuntime
   const relay = new OutboxRelay(db, deps.bus, 'catalog', deps.logger);
   const services = { skus: new SkuStore(db, relay), listings: new ListingStore(db, relay) };
   await consumeCatalogEvents(deps.bus, db, services.listings);
-  relay.start(deps.config.outboxPollMs);
+  relay.start(deps.config.outboxPollMs, eventRetention(deps.config));
   await relay.flush();
   return {
     name: 'catalog',

@@ -1,5 +1,5 @@
 import { openDatabase } from '../../shared/database';
-import { OutboxRelay } from '../../shared/outbox';
+import { eventRetention, OutboxRelay } from '../../shared/outbox';
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { TopicStream } from '../../shared/topic-stream';
@@ -51,7 +51,7 @@ export async function createInventory(deps: SubgraphDeps): Promise<InventoryRunt
   services.alertStream.start();
   await consumeInventoryEvents(deps.bus, db, relay);
   await consumeOrderStockEvents(deps.bus, db, relay);
-  relay.start(deps.config.outboxPollMs, deps.config.changeRetentionHours);
+  relay.start(deps.config.outboxPollMs, eventRetention(deps.config));
   await relay.flush();
   // Lapsed holds already stop counting when read; the sweeper makes them EXPIRED and tells
   // subscribers. Each pass expires batches until fewer than a full one are due, so a backlog of

@@ -1,5 +1,5 @@
 import { openDatabase } from '../../shared/database';
-import { OutboxRelay } from '../../shared/outbox';
+import { eventRetention, OutboxRelay } from '../../shared/outbox';
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { consumeChannelOrders } from './events/channel-orders';
@@ -26,7 +26,7 @@ export async function createOrders(deps: SubgraphDeps): Promise<SubgraphRuntime<
   };
   await consumeOrderEvents(deps.bus, db, services.fulfilment);
   await consumeChannelOrders(deps.bus, services, deps.logger);
-  relay.start(deps.config.outboxPollMs);
+  relay.start(deps.config.outboxPollMs, eventRetention(deps.config));
   await relay.flush();
   return {
     name: 'orders',

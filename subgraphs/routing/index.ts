@@ -1,5 +1,5 @@
 import { openDatabase } from '../../shared/database';
-import { OutboxRelay } from '../../shared/outbox';
+import { eventRetention, OutboxRelay } from '../../shared/outbox';
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { TopicStream } from '../../shared/topic-stream';
@@ -33,7 +33,7 @@ export async function createRouting(deps: SubgraphDeps): Promise<RoutingRuntime>
   const router = new OrderRouter(db);
   services.stream.start();
   await consumeRoutingEvents(deps.bus, db, relay, router, new OrderProgress(db, router));
-  relay.start(deps.config.outboxPollMs);
+  relay.start(deps.config.outboxPollMs, eventRetention(deps.config));
   await relay.flush();
   return {
     name: 'routing',

@@ -1,5 +1,5 @@
 import { openDatabase } from '../../shared/database';
-import { OutboxRelay } from '../../shared/outbox';
+import { eventRetention, OutboxRelay } from '../../shared/outbox';
 import type { SubgraphDeps } from '../../shared/runtime';
 import { buildSubgraph, type SubgraphRuntime } from '../../shared/subgraph';
 import { consumeSyncEvents } from './events/consumers';
@@ -42,7 +42,7 @@ export async function createSync(deps: SubgraphDeps): Promise<SyncRuntime> {
   });
   const services: SyncServices = { db, connectors, health, queue, reader: new SyncReader(db), engine };
   await consumeSyncEvents(deps.bus, db, relay, (channels) => engine.wake(channels));
-  relay.start(deps.config.outboxPollMs, deps.config.changeRetentionHours);
+  relay.start(deps.config.outboxPollMs, eventRetention(deps.config));
   await relay.flush();
   await engine.start();
   return {

@@ -156,6 +156,22 @@ describe('the outbox relay', () => {
     expect(published.length).toBeGreaterThan(1);
   });
 
+  it('keeps its database in bounds: published events past their retention go, and consumers’ records of events applied before theirs', async () => {
+    await commit('kept-in-bounds');
+    await relay.flush();
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    await db.transaction(async (em) => {
+      await em.query('UPDATE outbox SET created_at = ?', [daysAgo(4)]);
+      await em.query('INSERT INTO processed_event (consumer, event_id, processed_at) VALUES (?, ?, ?), (?, ?, ?)',
+        ['sync', 'inventory:1', daysAgo(8), 'sync', 'inventory:2', daysAgo(6)]);
+    });
+    const [{ n: rows }] = await db.query('SELECT COUNT(*) AS n FROM outbox');
+
+    expect(await relay.keepInBounds({ changesHours: 72, recordsHours: 168 })).toEqual({ changes: Number(rows), records: 1 });
+    expect((await db.query('SELECT event_id FROM processed_event')).map((row: { event_id: string }) => row.event_id)).toEqual(['inventory:2']);
+    expect(await relay.keepInBounds({ changesHours: 72, recordsHours: 168 })).toEqual({ changes: 0, records: 0 });
+  });
+
   it('a relay that stops hands its lease over at once: another replica publishes what is left without waiting for it to lapse', async () => {
     await relay.flush();
     const theirs: BusEvent[][] = [];
