@@ -18,5 +18,24 @@ export async function seedShop(url: string, options: { stock?: Record<string, Re
     Object.entries(byLocation).filter(([, quantity]) => quantity > 0).map(([location, quantity]) => ({
       idempotencyKey: `seed-${sku}-${location}`, source: 'seed', type: 'RECEIPT', sku, location, quantity, occurredAt: new Date().toISOString(),
     })));
-  if (events.length) await gqlOk(url, 'mutation($e: [InventoryEventInput!]!) { recordInventoryEvents(events: $e) { applied } }', { e: events });
+  if (events.length) await receiveAll(url, events);
+}
+
+const RECORD = 'mutation($e: [InventoryEventInput!]!) { recordInventoryEvents(events: $e) { applied duplicates rejected { idempotencyKey code message } } }';
+
+/**
+ * Records the seed's receipts until every one is in. Scaled out, inventory learns of a new SKU
+ * from the catalog's event a moment after `upsertSku` answers, and refuses a receipt for it until
+ * then; sent again, those already in come back as duplicates. Any other refusal fails the seed.
+ */
+async function receiveAll(url: string, events: { idempotencyKey: string; sku: string }[]): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const { recordInventoryEvents: result } = await gqlOk(url, RECORD, { e: events });
+    const rejected: { idempotencyKey: string; code: string; message: string }[] = result.rejected;
+    if (rejected.length === 0) return;
+    const notYetKnown = rejected.every((refusal) => refusal.message.startsWith('Unknown SKU'));
+    if (!notYetKnown || Date.now() > deadline) throw new Error(`the seed's stock was refused: ${JSON.stringify(rejected)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
