@@ -3,7 +3,7 @@ import { execute, NO_WRITES, placeholders, type Database, type Queryable } from 
 import { runDrain, waitForDrain, type DrainRun } from './drain-waits';
 import type { BusEvent, EventBus } from './event-bus';
 import type { Logger } from './logger';
-import { pruneProcessedEvents } from './processed-events';
+import { PRUNE_CHUNK, pruneProcessedEvents } from './processed-events';
 
 interface OutboxRow {
   id: number;
@@ -215,9 +215,8 @@ export class OutboxRelay {
       }
       // Rows leave in sequence order with no gap: one number marks them all published.
       const through = Number(rows[rows.length - 1].seq);
-      await this.db.transaction((em) =>
-        em.query("UPDATE outbox_state SET published_through = ? WHERE name = 'relay' AND published_through < ?", [through, through]),
-      );
+      // On MySQL one request: the transaction's start, the mark and the COMMIT.
+      await this.db.writeTogether([{ sql: "UPDATE outbox_state SET published_through = ? WHERE name = 'relay' AND published_through < ?", params: [through, through] }]);
       if (rows.length < BATCH) return;
     }
   }
@@ -255,17 +254,31 @@ export class OutboxRelay {
   }
 
   /**
-   * Deletes published rows older than the retention, remembering the last sequence removed so a
-   * stream resuming from before it is told its cursor expired rather than silently skipping.
+   * Deletes published rows older than the retention, oldest first, `chunk` rows a transaction,
+   * remembering the last sequence removed so a stream resuming from before it is told its cursor
+   * expired rather than silently skipping. Each pass reads the oldest rows by their sequence
+   * index and stops at the first that is unpublished or still within the retention, so it never
+   * reads the whole table, and a backlog never holds the write lock for long.
    */
-  async prune(olderThan: Date): Promise<number> {
-    return this.db.transaction(async (em) => {
-      const [{ through }] = await em.query(`SELECT MAX(seq) AS through FROM outbox WHERE seq <= ${PUBLISHED_THROUGH} AND created_at < ?`, [olderThan.toISOString()]);
-      if (through == null) return 0;
-      const removed = await execute(em, 'DELETE FROM outbox WHERE seq <= ?', [Number(through)]);
-      await em.query("UPDATE outbox_state SET pruned_through = ? WHERE name = 'relay' AND pruned_through < ?", [Number(through), Number(through)]);
-      return removed;
-    });
+  async prune(olderThan: Date, chunk = PRUNE_CHUNK): Promise<number> {
+    const before = olderThan.toISOString();
+    let removed = 0;
+    for (;;) {
+      const gone = await this.db.transaction(async (em) => {
+        const oldest: { seq: number; created_at: string; published: number }[] = await em.query(
+          `SELECT seq, created_at, ${PUBLISHED_THROUGH} AS published FROM outbox WHERE seq IS NOT NULL ORDER BY seq LIMIT ${chunk}`,
+        );
+        const kept = oldest.findIndex((row) => Number(row.seq) > Number(row.published) || row.created_at >= before);
+        const old = kept === -1 ? oldest : oldest.slice(0, kept);
+        if (old.length === 0) return 0;
+        const through = Number(old[old.length - 1].seq);
+        const deleted = await execute(em, 'DELETE FROM outbox WHERE seq <= ?', [through]);
+        await em.query("UPDATE outbox_state SET pruned_through = ? WHERE name = 'relay' AND pruned_through < ?", [through, through]);
+        return deleted;
+      });
+      removed += gone;
+      if (gone < chunk) return removed;
+    }
   }
 
   /**

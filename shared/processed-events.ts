@@ -1,7 +1,7 @@
 import { execute, type Database } from './database';
 
-/** Records deleted per transaction by `pruneProcessedEvents`, so a long backlog never holds the write lock for long. */
-const PRUNE_CHUNK = 2000;
+/** Rows deleted per transaction when pruning, so a long backlog never holds the write lock for long. */
+export const PRUNE_CHUNK = 2000;
 
 /**
  * Deletes consumers' records of events applied before `olderThan`, `chunk` rows a transaction,

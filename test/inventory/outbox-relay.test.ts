@@ -172,6 +172,29 @@ describe('the outbox relay', () => {
     expect(await relay.keepInBounds({ changesHours: 72, recordsHours: 168 })).toEqual({ changes: 0, records: 0 });
   });
 
+  it('prunes published rows oldest first, a chunk a transaction, and stops at the first still within the retention or unpublished', async () => {
+    await relay.flush();
+    await relay.prune(new Date(Date.now() + 60_000));
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await commit(`pruned-${key}`);
+    await relay.flush();
+    await commit('pruned-f');
+    const fourDaysAgo = new Date(Date.now() - 4 * 86_400_000).toISOString();
+    await db.transaction((em) => em.query("UPDATE outbox SET created_at = ? WHERE aggregate_key <> 'pruned-d'", [fourDaysAgo]));
+    const left = async () => (await db.query('SELECT aggregate_key FROM outbox ORDER BY id')).map((row: { aggregate_key: string }) => row.aggregate_key);
+    const prunedThrough = async () => Number((await db.query("SELECT pruned_through FROM outbox_state WHERE name = 'relay'"))[0].pruned_through);
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000);
+
+    expect(await relay.prune(threeDaysAgo, 2)).toBe(3);
+    expect(await left()).toEqual(['pruned-d', 'pruned-e', 'pruned-f']);
+    const [{ seq: c }] = await db.query("SELECT seq - 1 AS seq FROM outbox WHERE aggregate_key = 'pruned-d'");
+    expect(await prunedThrough()).toBe(Number(c));
+
+    await db.transaction((em) => em.query("UPDATE outbox SET created_at = ? WHERE aggregate_key = 'pruned-d'", [fourDaysAgo]));
+    expect(await relay.prune(threeDaysAgo, 2)).toBe(2);
+    expect(await left()).toEqual(['pruned-f']);
+    await relay.flush();
+  });
+
   it('a relay that stops hands its lease over at once: another replica publishes what is left without waiting for it to lapse', async () => {
     await relay.flush();
     const theirs: BusEvent[][] = [];
