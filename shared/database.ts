@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type EntityManager, type MixedList } from 'typeorm';
 import type { Config } from './config';
-import { commitWith, readAll, sendTogether, writePending, type Dialect, type PendingWrites, type Statement } from './statements';
+import { commitWith, plainWrites, readAll, sendTogether, writeAll, writePending, type Dialect, type PendingWrites, type Statement } from './statements';
 import { walCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer';
 
 export * from './statements';
@@ -122,6 +122,16 @@ export class Database {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * Writes `statements` in one transaction, all or none: on MySQL one request (its start, the
+   * writes and the COMMIT), on SQLite in the writer's turn. For writes that need nothing read
+   * first, such as appending to a log or moving a mark.
+   */
+  writeTogether(statements: readonly Statement[]): Promise<void> {
+    if (this.dialect === 'sqlite') return this.transaction(async (em) => { await writeAll(em, statements); });
+    return this.withDeadlockRetry(() => this.commitInOneRequest([], plainWrites(statements)));
   }
 
   /**

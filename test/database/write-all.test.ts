@@ -155,3 +155,33 @@ describe('a transaction whose last writes go with its COMMIT', () => {
     expect(await db.query('SELECT name FROM counter ORDER BY name')).toEqual([{ name: 'a' }, { name: 'b' }]);
   });
 });
+
+describe('writes committed together, with nothing read first', () => {
+  const rows = () => db.query('SELECT name, n FROM counter ORDER BY name');
+
+  it('commits them all, in one request on MySQL', async () => {
+    const before = db.queries;
+    await db.writeTogether([
+      { sql: 'INSERT INTO counter (name, n) VALUES (?, ?)', params: ['w', 1] },
+      { sql: 'UPDATE counter SET n = n + 1 WHERE name = ?', params: ['a'] },
+    ]);
+    // MySQL: the start, the writes and the COMMIT. SQLite: BEGIN, each write, COMMIT.
+    expect(db.queries - before).toBe(db.dialect === 'mysql' ? 1 : 4);
+    expect(await rows()).toEqual([{ name: 'a', n: 7 }, { name: 'b', n: 1 }, { name: 'w', n: 1 }]);
+  });
+
+  it('commits none of them when one fails, and leaves no transaction open for what comes next', async () => {
+    await expect(db.writeTogether([
+      { sql: 'UPDATE counter SET n = 100 WHERE name = ?', params: ['w'] },
+      { sql: 'INSERT INTO counter (name, n) VALUES (?, ?)', params: ['a', 9] },
+    ])).rejects.toThrow();
+    expect(await rows()).toEqual([{ name: 'a', n: 7 }, { name: 'b', n: 1 }, { name: 'w', n: 1 }]);
+    if (db.dialect === 'mysql') {
+      const open = await db.query(`SELECT COUNT(*) AS open FROM information_schema.innodb_trx t
+        JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id WHERE p.db = DATABASE()`);
+      expect(open).toEqual([{ open: 0 }]);
+    }
+    await db.writeTogether([{ sql: 'DELETE FROM counter WHERE name = ?', params: ['w'] }, { sql: 'UPDATE counter SET n = 6 WHERE name = ?', params: ['a'] }]);
+    expect(await rows()).toEqual([{ name: 'a', n: 6 }, { name: 'b', n: 1 }]);
+  });
+});
