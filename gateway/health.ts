@@ -6,6 +6,20 @@ import type { SubgraphRuntime } from '../shared/subgraph';
 
 export type ReadinessCheck = () => Promise<void>;
 
+/** How long one readiness check may take before it counts as failing. */
+const CHECK_TIMEOUT_MS = 3000;
+
+/** Runs `check`, failing it after `ms`; the timer goes with the answer, so no probe leaves one behind. */
+export async function answersWithin(check: ReadinessCheck, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), ms); });
+  try {
+    await Promise.race([check(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `/health`: the process answers. `/ready`: every subgraph and database answers too. */
 export function mountHealth(app: Express, checks: Record<string, ReadinessCheck>): void {
   app.get('/health', (_req, res) => {
@@ -15,7 +29,7 @@ export function mountHealth(app: Express, checks: Record<string, ReadinessCheck>
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {
-          await Promise.race([check(), new Promise((_, reject) => setTimeout(() => reject(new Error('timed out')), 3000))]);
+          await answersWithin(check, CHECK_TIMEOUT_MS);
           return [name, 'ok'] as const;
         } catch (error) {
           return [name, `failing: ${(error as Error).message}`] as const;
