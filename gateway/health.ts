@@ -3,6 +3,7 @@ import type { Config, SubgraphName } from '../shared/config';
 import { SUBGRAPH_NAMES } from '../shared/config';
 import type { Database } from '../shared/database';
 import type { SubgraphRuntime } from '../shared/subgraph';
+import { endsWithin } from '../shared/time-limits';
 
 export type ReadinessCheck = () => Promise<void>;
 
@@ -11,13 +12,9 @@ const CHECK_TIMEOUT_MS = 3000;
 
 /** Runs `check`, failing it after `ms`; the timer goes with the answer, so no probe leaves one behind. */
 export async function answersWithin(check: ReadinessCheck, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), ms); });
-  try {
-    await Promise.race([check(), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const answer = check();
+  if (!(await endsWithin(answer, ms))) throw new Error('timed out');
+  await answer;
 }
 
 /** `/health`: the process answers. `/ready`: every subgraph and database answers too. */

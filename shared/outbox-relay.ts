@@ -4,6 +4,7 @@ import { runDrain, waitForDrain, type DrainRun } from './drain-waits';
 import type { BusEvent, EventBus } from './event-bus';
 import type { Logger } from './logger';
 import { PRUNE_CHUNK, pruneProcessedEvents } from './processed-events';
+import { endsWithin } from './time-limits';
 
 interface OutboxRow {
   id: number;
@@ -43,17 +44,6 @@ export const eventRetention = (config: { changeRetentionHours: number; processed
 
 /** How long `stop` waits for a running drain before leaving the lease to lapse. */
 const STOP_WAIT_MS = 5_000;
-
-/** Whether `work` settles within `ms`. */
-async function endsWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  try {
-    return await Promise.race([work.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** How far the relay has published: every row numbered up to it, and none after. */
 export const PUBLISHED_THROUGH = "(SELECT published_through FROM outbox_state WHERE name = 'relay')";
