@@ -36,8 +36,6 @@ export interface EventRetention {
   recordsHours: number;
 }
 
-const DEFAULT_RETENTION: EventRetention = { changesHours: 72, recordsHours: 168 };
-
 /** The retention a subgraph's configuration asks for. */
 export const eventRetention = (config: { changeRetentionHours: number; processedEventRetentionHours: number }): EventRetention =>
   ({ changesHours: config.changeRetentionHours, recordsHours: config.processedEventRetentionHours });
@@ -89,7 +87,7 @@ export class OutboxRelay {
    * tables in bounds: published outbox rows past `retention.changesHours` go, and so do the
    * consumers' records of events applied more than `retention.recordsHours` ago.
    */
-  start(pollMs: number, retention: EventRetention = DEFAULT_RETENTION): void {
+  start(pollMs: number, retention: EventRetention): void {
     this.timer = setInterval(() => void this.flush(), pollMs);
     this.timer.unref();
     this.pruner = setInterval(() => void this.keepInBounds(retention), 60_000);
