@@ -2,9 +2,12 @@ import type { ApolloGateway } from '@apollo/gateway';
 import { loadConfig } from '../../shared/config';
 import { cancellable, withExecutionTimeout } from './execution-timeout';
 
-/** A gateway whose executor answers after `ms`, standing in for a slow subgraph. */
+/**
+ * A gateway whose executor answers after `ms`, standing in for a slow subgraph. Its timer runs on
+ * after a time-out has answered, and does not keep the test process alive.
+ */
 function slowGateway(ms: number) {
-  const executor = () => new Promise((resolve) => setTimeout(() => resolve({ data: { ok: true } }), ms));
+  const executor = () => new Promise((resolve) => setTimeout(() => resolve({ data: { ok: true } }), ms).unref());
   return { load: async () => ({ schema: null, executor }), stop: async () => undefined } as unknown as ApolloGateway;
 }
 
