@@ -3,7 +3,7 @@ import { execute, NO_WRITES, placeholders, type Database, type Queryable } from 
 import { runDrain, waitForDrain, type DrainRun } from './drain-waits';
 import type { BusEvent, EventBus } from './event-bus';
 import type { Logger } from './logger';
-import { PRUNE_CHUNK, pruneProcessedEvents } from './processed-events';
+import { deleteInChunks, PRUNE_CHUNK, pruneProcessedEvents } from './processed-events';
 import { endsWithin } from './time-limits';
 
 interface OutboxRow {
@@ -248,25 +248,20 @@ export class OutboxRelay {
    * index and stops at the first that is unpublished or still within the retention, so it never
    * reads the whole table, and a backlog never holds the write lock for long.
    */
-  async prune(olderThan: Date, chunk = PRUNE_CHUNK): Promise<number> {
+  prune(olderThan: Date, chunk = PRUNE_CHUNK): Promise<number> {
     const before = olderThan.toISOString();
-    let removed = 0;
-    for (;;) {
-      const gone = await this.db.transaction(async (em) => {
-        const oldest: { seq: number; created_at: string; published: number }[] = await em.query(
-          `SELECT seq, created_at, ${PUBLISHED_THROUGH} AS published FROM outbox WHERE seq IS NOT NULL ORDER BY seq LIMIT ${chunk}`,
-        );
-        const kept = oldest.findIndex((row) => Number(row.seq) > Number(row.published) || row.created_at >= before);
-        const old = kept === -1 ? oldest : oldest.slice(0, kept);
-        if (old.length === 0) return 0;
-        const through = Number(old[old.length - 1].seq);
-        const deleted = await execute(em, 'DELETE FROM outbox WHERE seq <= ?', [through]);
-        await em.query("UPDATE outbox_state SET pruned_through = ? WHERE name = 'relay' AND pruned_through < ?", [through, through]);
-        return deleted;
-      });
-      removed += gone;
-      if (gone < chunk) return removed;
-    }
+    return deleteInChunks(this.db, chunk, async (em) => {
+      const oldest: { seq: number; created_at: string; published: number }[] = await em.query(
+        `SELECT seq, created_at, ${PUBLISHED_THROUGH} AS published FROM outbox WHERE seq IS NOT NULL ORDER BY seq LIMIT ${chunk}`,
+      );
+      const kept = oldest.findIndex((row) => Number(row.seq) > Number(row.published) || row.created_at >= before);
+      const old = kept === -1 ? oldest : oldest.slice(0, kept);
+      if (old.length === 0) return 0;
+      const through = Number(old[old.length - 1].seq);
+      const deleted = await execute(em, 'DELETE FROM outbox WHERE seq <= ?', [through]);
+      await em.query("UPDATE outbox_state SET pruned_through = ? WHERE name = 'relay' AND pruned_through < ?", [through, through]);
+      return deleted;
+    });
   }
 
   /**

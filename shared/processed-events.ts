@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { execute, type Database } from './database';
 
 /** Rows deleted per transaction when pruning, so a long backlog never holds the write lock for long. */
@@ -12,12 +13,20 @@ export const PRUNE_CHUNK = 2000;
  * relay's maintenance passes `PROCESSED_EVENT_RETENTION_HOURS`), and its first pass runs a minute
  * after the process starts, once those redeliveries are through.
  */
-export async function pruneProcessedEvents(db: Database, olderThan: Date, chunk = PRUNE_CHUNK): Promise<number> {
+export function pruneProcessedEvents(db: Database, olderThan: Date, chunk = PRUNE_CHUNK): Promise<number> {
   const before = olderThan.toISOString();
+  // Oldest first, through the age index; DELETE ... LIMIT is in MariaDB, MySQL and the SQLite build better-sqlite3 ships.
+  return deleteInChunks(db, chunk, (em) => execute(em, 'DELETE FROM processed_event WHERE processed_at < ? ORDER BY processed_at LIMIT ?', [before, chunk]));
+}
+
+/**
+ * Runs `deleteChunk` (which deletes at most `chunk` rows and says how many) in a transaction of
+ * its own, again and again until it deletes fewer than `chunk`; returns how many rows went in all.
+ */
+export async function deleteInChunks(db: Database, chunk: number, deleteChunk: (em: EntityManager) => Promise<number>): Promise<number> {
   let removed = 0;
   for (;;) {
-    // Oldest first, through the age index; DELETE ... LIMIT is in MariaDB, MySQL and the SQLite build better-sqlite3 ships.
-    const gone = await db.transaction((em) => execute(em, 'DELETE FROM processed_event WHERE processed_at < ? ORDER BY processed_at LIMIT ?', [before, chunk]));
+    const gone = await db.transaction(deleteChunk);
     removed += gone;
     if (gone < chunk) return removed;
   }

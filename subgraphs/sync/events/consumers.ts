@@ -1,9 +1,9 @@
-import type { Database } from '../../../shared/database';
+import { writeAll, type Database } from '../../../shared/database';
 import type { EventBus } from '../../../shared/event-bus';
 import { handleManyOnce, type OutboxRelay } from '../../../shared/outbox';
 import { TOPICS } from '../../../shared/topics';
 import type { EntityManager } from 'typeorm';
-import { applyAvailability, applyChannel, applyListing, availabilityWrites, type AvailabilityChange } from '../store/listing-copy';
+import { applyChannel, applyListing, availabilityWrites, type AvailabilityChange } from '../store/listing-copy';
 import { publishPauseRequest } from './published';
 
 /**
@@ -18,10 +18,12 @@ export async function consumeSyncEvents(bus: EventBus, db: Database, relay: Pick
     let published = false;
     // Availability changes in a row apply together, before the next event of another kind.
     let run: AvailabilityChange[] = [];
-    const applyRun = async (em: EntityManager) => {
-      if (run.length === 0) return;
-      for (const channel of await applyAvailability(em, db.dialect, run, new Date().toISOString())) due.add(channel);
+    /** The run so far, ended: the writes that apply it, its channels noted as due. */
+    const endRun = async (em: EntityManager) => {
+      const { writes, moved } = await availabilityWrites(em, db.dialect, run, new Date().toISOString());
+      for (const channel of moved) due.add(channel);
       run = [];
+      return writes;
     };
     await handleManyOnce(db, 'sync', events, async (em, event) => {
       const now = new Date().toISOString();
@@ -30,7 +32,7 @@ export async function consumeSyncEvents(bus: EventBus, db: Database, relay: Pick
         run.push({ channel: payload.channel, sku: payload.sku, available: payload.available, seq: event.seq ?? 0 });
         return;
       }
-      await applyRun(em);
+      await writeAll(em, await endRun(em));
       if (event.topic === TOPICS.listingUpserted) {
         await applyListing(em, payload, now);
         due.add(payload.channel);
@@ -43,13 +45,9 @@ export async function consumeSyncEvents(bus: EventBus, db: Database, relay: Pick
           published = true;
         }
       }
-    }, async (em) => {
-      // The batch's last run: its writes travel with the COMMIT.
-      const { writes, moved } = await availabilityWrites(em, db.dialect, run, new Date().toISOString());
-      for (const channel of moved) due.add(channel);
-      run = [];
-      return writes;
     },
+    // The batch's last run: its writes travel with the COMMIT.
+    endRun,
     // An availability carries its publication sequence, and one no newer than the one held changes nothing: no record needed.
     (event) => event.topic === TOPICS.availabilityChanged);
     if (published) await relay.flush();
