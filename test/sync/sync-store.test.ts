@@ -1,8 +1,9 @@
-import { openDatabase, type Database } from '../../shared/database';
+import type { EntityManager } from 'typeorm';
+import { openDatabase, writeAll, type Database } from '../../shared/database';
 import { ChannelError } from '../../subgraphs/sync/connectors/connector';
 import { withDefaults } from '../../subgraphs/sync/domain/connector-settings';
 import { LeaseStore } from '../../subgraphs/sync/store/channel-health-store';
-import { applyAvailability, applyListing } from '../../subgraphs/sync/store/listing-copy';
+import { applyListing, availabilityWrites, type AvailabilityChange } from '../../subgraphs/sync/store/listing-copy';
 import { syncMigrations } from '../../subgraphs/sync/store/migrations';
 import { PushQueue } from '../../subgraphs/sync/store/push-queue';
 import { dropTestDatabases, testConfig } from '../support/config';
@@ -13,8 +14,14 @@ let db: Database;
 let queue: PushQueue;
 const settings = withDefaults({ channel: 'amazon', kind: 'AMAZON', baseUrl: 'http://127.0.0.1:1', credentials: { accessToken: 'x' }, amazon: { sellerId: 'S' }, retry: { baseMs: 10_000, maxMs: 60_000, maxAttempts: 3 } });
 const now = () => new Date().toISOString();
+/** Applies a run of availability changes as sync's consumer does; returns the channels with a listing that may have moved. */
+async function applyAvailability(em: EntityManager, changes: readonly AvailabilityChange[], at: string): Promise<Set<string>> {
+  const { writes, moved } = await availabilityWrites(em, db.dialect, changes, at);
+  await writeAll(em, writes);
+  return moved;
+}
 const available = (seq: number, value: number, sku = 'A') =>
-  db.transaction(async (em) => (await applyAvailability(em, db.dialect, [{ channel: 'amazon', sku, available: value, seq }], now())).size > 0);
+  db.transaction(async (em) => (await applyAvailability(em, [{ channel: 'amazon', sku, available: value, seq }], now())).size > 0);
 
 beforeAll(async () => {
   db = await openDatabase(config, { name: 'sync', entities: [], migrations: syncMigrations });
@@ -36,7 +43,7 @@ describe('the sync store', () => {
 
   it('applies a run of changes as one: the newest of each SKU wins, whatever the order they arrive in', async () => {
     const run = [{ seq: 31, available: 69 }, { seq: 29, available: 71 }, { seq: 30, available: 70 }];
-    const moved = await db.transaction((em) => applyAvailability(em, db.dialect, run.map((change) => ({ channel: 'amazon', sku: 'C', ...change })), now()));
+    const moved = await db.transaction((em) => applyAvailability(em, run.map((change) => ({ channel: 'amazon', sku: 'C', ...change })), now()));
     expect([...moved]).toEqual(['amazon']);
     const [row] = await db.query("SELECT available, seq FROM channel_availability WHERE channel_code = 'amazon' AND sku_code = 'C'");
     expect({ available: Number(row.available), seq: Number(row.seq) }).toEqual({ available: 69, seq: 31 });
@@ -45,9 +52,9 @@ describe('the sync store', () => {
   it('judges each channel’s change by what that channel holds, in a run over several channels', async () => {
     const held = async () => (await db.query("SELECT channel_code, available, seq FROM channel_availability WHERE sku_code = 'D' ORDER BY channel_code"))
       .map((row: { channel_code: string; available: number; seq: number }) => [row.channel_code, Number(row.available), Number(row.seq)]);
-    await db.transaction((em) => applyAvailability(em, db.dialect, [{ channel: 'amazon', sku: 'D', available: 5, seq: 40 }, { channel: 'shop', sku: 'D', available: 8, seq: 20 }], now()));
+    await db.transaction((em) => applyAvailability(em, [{ channel: 'amazon', sku: 'D', available: 5, seq: 40 }, { channel: 'shop', sku: 'D', available: 8, seq: 20 }], now()));
     // Sequence 30 is older than amazon's 40 and newer than shop's 20.
-    const moved = await db.transaction((em) => applyAvailability(em, db.dialect, [{ channel: 'amazon', sku: 'D', available: 1, seq: 30 }, { channel: 'shop', sku: 'D', available: 2, seq: 30 }], now()));
+    const moved = await db.transaction((em) => applyAvailability(em, [{ channel: 'amazon', sku: 'D', available: 1, seq: 30 }, { channel: 'shop', sku: 'D', available: 2, seq: 30 }], now()));
     expect([...moved]).toEqual(['shop']);
     expect(await held()).toEqual([['amazon', 5, 40], ['shop', 2, 30]]);
   });

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { unique } from '../../../shared/arrays';
-import { insertStatements, placeholders, writeAll, type Dialect, type Statement } from '../../../shared/database';
+import { insertStatements, placeholders, type Dialect, type Statement } from '../../../shared/database';
 
 /**
  * Sync's own copies, fed by events: listings (which SKU, how many units each), channels
@@ -64,13 +64,6 @@ export async function availabilityWrites(em: EntityManager, dialect: Dialect, ch
     moved.add(channel);
   }
   return { writes, moved };
-}
-
-/** Applies a run of availability changes at once (see `availabilityWrites`); returns the channels with a listing that may have moved. */
-export async function applyAvailability(em: EntityManager, dialect: Dialect, changes: readonly AvailabilityChange[], now: string): Promise<Set<string>> {
-  const { writes, moved } = await availabilityWrites(em, dialect, changes, now);
-  await writeAll(em, writes);
-  return moved;
 }
 
 /** Applies `catalog.listing-upserted`: a new listing is due at once; a remapped one is due again. */
