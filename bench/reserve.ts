@@ -34,45 +34,116 @@ const RAW_HOLD = 'UPDATE stock_level SET reserved = reserved + 1 WHERE sku_code 
 const RESERVE_MUTATION = 'mutation($i: ReserveInput!) { reserve(input: $i) { id status } }';
 const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
 
+/** One contender of a comparison: `callers` concurrent loops of `work`, each call worth `weight` holds. */
+interface Contender {
+  callers: number;
+  /** Gets a sequence number; false counts as failed. */
+  work: (i: number) => Promise<boolean>;
+  weight?: number;
+  /** A running count (of statements, say) to report per measured turns. */
+  count?: () => number;
+}
+
 interface PhaseResult {
+  /** Holds done in the measured turns. */
   done: number;
   failed: number;
   firstFailure: string | null;
+  /** Holds per second over the measured turns, each turn timed until what it published was consumed. */
   rate: number;
-  /** Completions in the first and in the last full second: shows a rate that sinks as holds pile up. */
-  firstSecond: number;
-  lastSecond: number;
+  /** The rate in the first and in the last measured turn: shows a rate that sinks as holds pile up. */
+  firstTurn: number;
+  lastTurn: number;
+  /** How much `count` grew over the measured turns. */
+  counted?: number;
 }
 
-/** Runs `work` from `callers` concurrent loops for `durationMs`; `work` gets a sequence number. */
-async function closedLoop(callers: number, durationMs: number, work: (i: number) => Promise<boolean>): Promise<PhaseResult> {
-  let sequence = 0;
-  let failed = 0;
-  let firstFailure: string | null = null;
-  const completions: number[] = [];
-  const started = performance.now();
-  const deadline = started + durationMs;
+/** Runs `work` from `callers` concurrent loops until `durationMs` has passed; returns the calls that succeeded. */
+async function closedLoop(callers: number, durationMs: number, work: (i: number) => Promise<boolean>, sequence: { next: number },
+  failures: { failed: number; first: string | null }): Promise<number> {
+  let done = 0;
+  const deadline = performance.now() + durationMs;
   const caller = async () => {
     while (performance.now() < deadline) {
       try {
-        if (await work(sequence++)) completions.push(performance.now() - started);
-        else { failed++; firstFailure ??= 'no row changed'; }
+        if (await work(sequence.next++)) done++;
+        else { failures.failed++; failures.first ??= 'no row changed'; }
       } catch (error) {
-        failed++;
-        firstFailure ??= String((error as Error).message ?? error);
+        failures.failed++;
+        failures.first ??= String((error as Error).message ?? error);
       }
     }
   };
   await Promise.all(Array.from({ length: callers }, caller));
-  const elapsed = performance.now() - started;
-  const lastFull = Math.floor(elapsed / 1000) - 1;
-  const inSecond = (second: number) => completions.filter((at) => at >= second * 1000 && at < (second + 1) * 1000).length;
-  return { done: completions.length, failed, firstFailure, rate: (completions.length * 1000) / elapsed, firstSecond: inSecond(0), lastSecond: lastFull > 0 ? inSecond(lastFull) : NaN };
+  return done;
 }
 
-async function warmThenMeasure(callers: number, work: (i: number) => Promise<boolean>): Promise<PhaseResult> {
-  await closedLoop(callers, WARMUP_MS, work);
-  return closedLoop(callers, PHASE_MS, work);
+/**
+ * Measures the contenders side by side: a warm-up turn each, then `ROUNDS` turns each in
+ * alternation (A B C A B C …), `PHASE_MS` in all for each, so whatever else the machine does
+ * weighs on all of them alike. A turn ends once `settled` resolves (the events its holds
+ * published have been consumed), and that wait counts in its time: the engine pays for the
+ * relay's and the consumers' work its holds caused, and the next contender starts on a quiet system.
+ */
+async function alternate(contenders: Contender[], settled: () => Promise<void>): Promise<PhaseResult[]> {
+  const state = contenders.map(() => ({ sequence: { next: 0 }, failures: { failed: 0, first: null as string | null }, done: 0, elapsed: 0, counted: 0, turns: [] as number[] }));
+  const turn = async (index: number, durationMs: number) => {
+    const { callers, work, weight = 1, count = () => 0 } = contenders[index];
+    const { sequence, failures } = state[index];
+    const started = performance.now();
+    const countedBefore = count();
+    const done = (await closedLoop(callers, durationMs, work, sequence, failures)) * weight;
+    await settled();
+    return { done, elapsed: performance.now() - started, counted: count() - countedBefore };
+  };
+  for (const index of contenders.keys()) await turn(index, WARMUP_MS);
+  for (const entry of state) entry.failures.failed = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, entry] of state.entries()) {
+      const { done, elapsed, counted } = await turn(index, PHASE_MS / ROUNDS);
+      entry.done += done;
+      entry.elapsed += elapsed;
+      entry.counted += counted;
+      entry.turns.push((done * 1000) / elapsed);
+    }
+  }
+  return state.map((entry) => ({
+    done: entry.done, failed: entry.failures.failed, firstFailure: entry.failures.first, rate: (entry.done * 1000) / entry.elapsed,
+    firstTurn: entry.turns[0], lastTurn: entry.turns[entry.turns.length - 1], counted: entry.counted,
+  }));
+}
+
+const UNPUBLISHED = "SELECT COUNT(*) AS n FROM outbox WHERE seq IS NULL OR seq > (SELECT published_through FROM outbox_state WHERE name = 'relay')";
+
+/**
+ * Waits until every event written to inventory's outbox so far has been published (and so, on
+ * the embedded bus, consumed). On a connection of its own, so its polls are not counted among
+ * the engine's statements.
+ */
+async function outboxWatch(system: TestSystem): Promise<{ published: () => Promise<void>; close: () => Promise<void> }> {
+  let unpublished: () => Promise<number>;
+  let close: () => Promise<void>;
+  if (system.config.databaseUrl) {
+    const mysql = await import('mysql2/promise');
+    const connection = await mysql.createConnection({ uri: inventoryMysqlUrl(system) });
+    unpublished = async () => Number(((await connection.query(UNPUBLISHED))[0] as { n: number }[])[0].n);
+    close = () => connection.end();
+  } else {
+    const connection = openInventorySqlite(system);
+    const statement = connection.prepare(UNPUBLISHED);
+    unpublished = async () => Number((statement.get() as { n: number }).n);
+    close = async () => { connection.close(); };
+  }
+  const published = async () => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const left = await unpublished();
+      if (left === 0) return;
+      if (Date.now() > deadline) throw new Error(`inventory's outbox still held ${left} unpublished events after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+  return { published, close };
 }
 
 /** The raw conditional UPDATE, on the system's own inventory database, with its own connections. */
@@ -158,22 +229,6 @@ function bareHoldRows(group: number, first: number, tag: string): Record<keyof t
 /** One unit of the hot SKU taken `n` times over, the way a group takes its units: one conditional UPDATE. */
 const TAKE_MANY = RAW_HOLD.replace('reserved + 1', 'reserved + ?').replace('>= 1', '>= ?');
 
-/** Holds per second from `write`, which records one transaction of `group` holds, over a warm-up and then a phase. */
-async function holdsPerSecond(group: number, write: (first: number) => unknown): Promise<number> {
-  let held = 0;
-  const run = async (durationMs: number) => {
-    const started = performance.now();
-    const before = held;
-    while (performance.now() - started < durationMs) {
-      await write(held);
-      held += group;
-    }
-    return ((held - before) * 1000) / (performance.now() - started);
-  };
-  await run(WARMUP_MS);
-  return run(PHASE_MS);
-}
-
 /**
  * The least a hold can cost: the rows a grouped hold leaves (its reservation, line, allocation
  * and ledger entry, and one UPDATE of the stock row per group), written in transactions of
@@ -181,16 +236,17 @@ async function holdsPerSecond(group: number, write: (first: number) => unknown):
  * availability and no events: how far the raw UPDATE is from anything that records each hold.
  * On SQLite a bare loop of prepared statements; on MySQL one request a transaction (its start,
  * a multi-row INSERT a table, the UPDATE and the COMMIT), as the engine sends its writes.
+ * `write(i)` writes the i-th transaction.
  */
-async function bareRows(system: TestSystem, group: number): Promise<number> {
+async function bareRows(system: TestSystem, group: number): Promise<{ write: (i: number) => Promise<boolean>; close: () => Promise<void> }> {
   const tag = Math.random().toString(36).slice(2, 8);
   const tables = Object.keys(BARE_TABLES) as (keyof typeof BARE_TABLES)[];
   if (system.config.databaseUrl) {
     const mysql = await import('mysql2/promise');
     const connection = await mysql.createConnection({ uri: inventoryMysqlUrl(system), multipleStatements: true });
-    try {
-      return await holdsPerSecond(group, async (first) => {
-        const rows = bareHoldRows(group, first, tag);
+    return {
+      write: async (i) => {
+        const rows = bareHoldRows(group, i * group, tag);
         const statements = [
           { sql: 'START TRANSACTION', params: [] },
           ...tables.flatMap((table) => insertStatements(table, BARE_TABLES[table], rows[table])),
@@ -198,25 +254,21 @@ async function bareRows(system: TestSystem, group: number): Promise<number> {
           { sql: 'COMMIT', params: [] },
         ];
         const results = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
-        if ((results[0] as { affectedRows: number }[])[statements.length - 2].affectedRows !== 1) throw new Error('bare rows: the hot SKU ran out');
-      });
-    } finally {
-      await connection.end();
-    }
+        return (results[0] as { affectedRows: number }[])[statements.length - 2].affectedRows === 1;
+      },
+      close: () => connection.end(),
+    };
   }
   const connection = openInventorySqlite(system);
-  try {
-    const take = connection.prepare(TAKE_MANY);
-    const inserts = tables.map((table) => [table, connection.prepare(insertStatements(table, BARE_TABLES[table], [BARE_TABLES[table].map(() => null)])[0].sql)] as const);
-    const hold = connection.transaction((first: number) => {
-      if (take.run(group, HOT_SKU, 'east', group).changes !== 1) throw new Error('bare rows: the hot SKU ran out');
-      const rows = bareHoldRows(group, first, tag);
-      for (const [table, insert] of inserts) for (const row of rows[table]) insert.run(row);
-    });
-    return await holdsPerSecond(group, (first) => hold(first));
-  } finally {
-    connection.close();
-  }
+  const take = connection.prepare(TAKE_MANY);
+  const inserts = tables.map((table) => [table, connection.prepare(insertStatements(table, BARE_TABLES[table], [BARE_TABLES[table].map(() => null)])[0].sql)] as const);
+  const hold = connection.transaction((i: number) => {
+    if (take.run(group, HOT_SKU, 'east', group).changes !== 1) return false;
+    const rows = bareHoldRows(group, i * group, tag);
+    for (const [table, insert] of inserts) for (const row of rows[table]) insert.run(row);
+    return true;
+  });
+  return { write: async (i) => hold(i), close: async () => { connection.close(); } };
 }
 
 /**
@@ -239,84 +291,75 @@ async function secondInventory(system: TestSystem): Promise<InventoryRuntime> {
   return createInventory({ config: system.config, bus, logger: createLogger('silent') });
 }
 
-/** Engine vs raw statement, on one hot SKU and spread over 1,000 SKUs. */
+/** Engine vs raw statement, on one hot SKU and spread over 1,000 SKUs, each measured in alternating turns with its baseline. */
 async function engineVsRaw(system: TestSystem, store: string, callers: number): Promise<SummaryRow[]> {
   const inventory = system.subgraphs.inventory as InventoryRuntime;
-  const raw = system.config.databaseUrl ? await rawMysql(system) : rawSqlite(system);
+  const mysql = Boolean(system.config.databaseUrl);
+  const raw = mysql ? await rawMysql(system) : rawSqlite(system);
+  const bare = await bareRows(system, callers);
+  // Scaled out, two inventory processes hold the same hot SKU: each group leaves the other's kept reads out of date.
+  const second = mysql ? await secondInventory(system) : null;
+  const outbox = await outboxWatch(system);
   const rows: SummaryRow[] = [];
   const printed: string[][] = [];
   try {
-    /** The engine's holds on `skus` in turn, and the statements each cost. */
-    const measureEngine = async (name: string, skus: readonly string[], runtimes: readonly InventoryRuntime[] = [inventory]) => {
+    /** The engine's holds on `skus` in turn; counts the statements its runtimes send (their relays' and consumers' included). */
+    const engine = (name: string, skus: readonly string[], runtimes: readonly InventoryRuntime[] = [inventory]): Contender => {
       const tag = `${name}-${Math.random().toString(36).slice(2, 8)}`;
-      const queries = () => runtimes.reduce((sum, runtime) => sum + runtime.db.queries, 0);
-      const statementsBefore = queries();
-      let holdsStarted = 0;
-      const engine = await warmThenMeasure(callers, async (i) => {
-        const key = `${tag}-${holdsStarted++}`;
-        // With two runtimes, requests take turns between them, as a load balancer's round robin sends them.
-        const runtime = runtimes[i % runtimes.length];
-        await runtime.services.reservations.reserve({ channel: 'web', lines: [{ sku: skus[i % skus.length], quantity: 1 }], idempotencyKey: key, ttlSeconds: 600 });
-        return true;
-      });
-      return { engine, statementsPerHold: (queries() - statementsBefore) / holdsStarted };
+      return {
+        callers,
+        count: () => runtimes.reduce((sum, runtime) => sum + runtime.db.queries, 0),
+        work: async (i) => {
+          // With two runtimes, requests take turns between them, as a load balancer's round robin sends them.
+          const runtime = runtimes[i % runtimes.length];
+          await runtime.services.reservations.reserve({ channel: 'web', lines: [{ sku: skus[i % skus.length], quantity: 1 }], idempotencyKey: `${tag}-${i}`, ttlSeconds: 600 });
+          return true;
+        },
+      };
     };
-    for (const [label, skus] of [['hot SKU', [HOT_SKU]], ['1,000 SKUs', SPREAD_SKUS]] as const) {
-      const { engine, statementsPerHold } = await measureEngine(label === 'hot SKU' ? 'hot' : 'spread', skus);
-      const direct = await warmThenMeasure(callers, (i) => raw.hold(skus[i % skus.length]));
-      const ratio = engine.rate / direct.rate;
-      printed.push(
-        [`engine reserve(), ${label}`, rate(engine.rate, ''), `${engine.firstSecond} -> ${engine.lastSecond}`, String(engine.failed), statementsPerHold.toFixed(1)],
-        [`raw UPDATE, ${label}`, rate(direct.rate, ''), `${direct.firstSecond} -> ${direct.lastSecond}`, String(direct.failed), '1'],
-      );
-      if (engine.firstFailure) line(`engine failure (${label}): ${engine.firstFailure}`);
-      if (direct.firstFailure) line(`raw failure (${label}): ${direct.firstFailure}`);
-      const hot = label === 'hot SKU';
-      rows.push({
-        benchmark: `reserve engine, ${store}, ${label}, ${callers} callers`, measured: rate(engine.rate, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
-        ratio, target: hot ? '>= 100%' : '—', met: hot ? ratio >= 1 : null,
-      });
-      if (hot) {
-        const fenced = await measureEngine('fenced', [FENCED_SKU]);
-        printed.push([`engine reserve(), hot SKU with ${FENCED_UNITS} set aside`, rate(fenced.engine.rate, ''), `${fenced.engine.firstSecond} -> ${fenced.engine.lastSecond}`,
-          String(fenced.engine.failed), fenced.statementsPerHold.toFixed(1)]);
-        if (fenced.engine.firstFailure) line(`engine failure (dedicated allocation): ${fenced.engine.firstFailure}`);
-        rows.push({
-          benchmark: `reserve engine, ${store}, hot SKU with a dedicated allocation, ${callers} callers`, measured: rate(fenced.engine.rate, ' holds/s'),
-          baseline: `${rate(direct.rate, ' UPDATE/s')} raw`, ratio: fenced.engine.rate / direct.rate, target: '—', met: null,
-        });
-      }
-      if (hot && system.config.databaseUrl) {
-        // Scaled out, two inventory processes hold the same hot SKU: each group leaves the other's kept reads out of date.
-        const second = await secondInventory(system);
-        try {
-          const shared = await measureEngine('two', [HOT_SKU], [inventory, second]);
-          printed.push(['engine reserve(), hot SKU, two inventory runtimes', rate(shared.engine.rate, ''), `${shared.engine.firstSecond} -> ${shared.engine.lastSecond}`,
-            String(shared.engine.failed), shared.statementsPerHold.toFixed(1)]);
-          if (shared.engine.firstFailure) line(`engine failure (two runtimes): ${shared.engine.firstFailure}`);
-          rows.push({
-            benchmark: `reserve engine, ${store}, hot SKU, two inventory runtimes, ${callers} callers`, measured: rate(shared.engine.rate, ' holds/s'),
-            baseline: `${rate(direct.rate, ' UPDATE/s')} raw`, ratio: shared.engine.rate / direct.rate, target: '—', met: null,
-          });
-        } finally {
-          await second.stop();
-        }
-      }
-      if (hot) {
-        const bare = await bareRows(system, callers);
-        // On MySQL the group's statements are one request (counted as one, like the engine's).
-        const bareStatements = system.config.databaseUrl ? 1 / callers : (4 * callers + 3) / callers;
-        printed.push([`bare rows of ${callers} holds a transaction`, rate(bare, ''), '', '0', bareStatements.toFixed(1)]);
-        rows.push({
-          benchmark: `rows of a hold alone, ${store}, ${callers} a transaction`, measured: rate(bare, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`,
-          ratio: bare / direct.rate, target: '—', met: null,
-        });
-      }
-    }
+    const rawOn = (skus: readonly string[]): Contender => ({ callers, work: (i) => raw.hold(skus[i % skus.length]) });
+    const show = (name: string, result: PhaseResult, statements: string) => {
+      printed.push([name, rate(result.rate, ''), `${Math.round(result.firstTurn)} -> ${Math.round(result.lastTurn)}`, String(result.failed), statements]);
+      if (result.firstFailure) line(`${name} failed: ${result.firstFailure}`);
+    };
+    const perHold = (result: PhaseResult) => ((result.counted ?? 0) / result.done).toFixed(1);
+    const beside = (benchmark: string, result: PhaseResult, direct: PhaseResult, target = '—'): SummaryRow => {
+      const ratio = result.rate / direct.rate;
+      return {
+        benchmark, measured: rate(result.rate, ' holds/s'), baseline: `${rate(direct.rate, ' UPDATE/s')} raw`, ratio, target, met: target === '—' ? null : ratio >= 1,
+      };
+    };
+    const settled = outbox.published;
+
+    const [hot, direct, fenced, bareRun, shared] = await alternate([
+      engine('hot', [HOT_SKU]), rawOn([HOT_SKU]), engine('fenced', [FENCED_SKU]),
+      // On MySQL a bare transaction is one request, counted as one like the engine's; on SQLite each row is a statement.
+      { callers: 1, weight: callers, work: bare.write },
+      ...(second ? [engine('two', [HOT_SKU], [inventory, second])] : []),
+    ], settled);
+    show('engine reserve(), hot SKU', hot, perHold(hot));
+    show('raw UPDATE, hot SKU', direct, '1');
+    show(`engine reserve(), hot SKU with ${FENCED_UNITS} set aside`, fenced, perHold(fenced));
+    if (shared) show('engine reserve(), hot SKU, two inventory runtimes', shared, perHold(shared));
+    show(`bare rows of ${callers} holds a transaction`, bareRun, (mysql ? 1 / callers : (4 * callers + 3) / callers).toFixed(1));
+    rows.push(
+      beside(`reserve engine, ${store}, hot SKU, ${callers} callers`, hot, direct, '>= 100%'),
+      beside(`reserve engine, ${store}, hot SKU with a dedicated allocation, ${callers} callers`, fenced, direct),
+      ...(shared ? [beside(`reserve engine, ${store}, hot SKU, two inventory runtimes, ${callers} callers`, shared, direct)] : []),
+      beside(`rows of a hold alone, ${store}, ${callers} a transaction`, bareRun, direct),
+    );
+
+    const [spread, spreadDirect] = await alternate([engine('spread', SPREAD_SKUS), rawOn(SPREAD_SKUS)], settled);
+    show('engine reserve(), 1,000 SKUs', spread, perHold(spread));
+    show('raw UPDATE, 1,000 SKUs', spreadDirect, '1');
+    rows.push(beside(`reserve engine, ${store}, 1,000 SKUs, ${callers} callers`, spread, spreadDirect));
   } finally {
+    await outbox.close();
+    await second?.stop();
+    await bare.close();
     await raw.close();
   }
-  table([`in-process, ${callers} callers`, 'per s', '1st s -> last s', 'failed', 'stmts/hold'], printed);
+  table([`in-process, ${callers} callers`, 'per s', '1st turn -> last', 'failed', 'stmts/hold'], printed);
   for (const row of rows) line(`${row.benchmark}: ${percent(row.ratio)} of the raw statement${row.target === '—' ? '' : ` (target ${row.target})`}`);
   return rows;
 }
@@ -382,7 +425,7 @@ async function run(): Promise<SummaryRow[]> {
         rows.push(await throughGateway(system));
       }
       for (const callers of ENGINE_CALLERS) {
-        heading(`reserve engine on ${store}: services.reservations.reserve() in-process vs the raw conditional UPDATE, ${callers} callers, ${PHASE_MS / 1000} s each`);
+        heading(`reserve engine on ${store}: services.reservations.reserve() in-process vs the raw conditional UPDATE, ${callers} callers, ${PHASE_MS / 1000} s each in ${ROUNDS} alternating turns`);
         rows.push(...(await engineVsRaw(system, store, callers)));
       }
     } finally {
