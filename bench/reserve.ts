@@ -97,7 +97,8 @@ async function alternate(contenders: Contender[], settled: () => Promise<void>):
     return { done, elapsed: performance.now() - started, counted: count() - countedBefore };
   };
   for (const index of contenders.keys()) await turn(index, WARMUP_MS);
-  for (const entry of state) entry.failures.failed = 0;
+  // Failures in the warm-up are not the measurement's.
+  for (const entry of state) Object.assign(entry.failures, { failed: 0, first: null });
   for (let round = 0; round < ROUNDS; round++) {
     for (const [index, entry] of state.entries()) {
       const { done, elapsed, counted } = await turn(index, PHASE_MS / ROUNDS);
