@@ -1,17 +1,14 @@
-import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import SqliteDatabase from 'better-sqlite3';
-import { insertStatements, mysqlDatabaseName } from '../shared/database';
 import { InProcessBus, type EventBus } from '../shared/event-bus';
-import { newId } from '../shared/ids';
 import { createLogger } from '../shared/logger';
-import { LEDGER_COLUMNS } from '../subgraphs/inventory/store/stock-store';
 import { createInventory, type InventoryRuntime } from '../subgraphs/inventory';
 import type { TestSystem } from '../test/support/system';
 import { gqlOk } from '../test/support/client';
+import { bareRows, HOT_SKU, HOT_STOCK, rawHolder } from './hold-baselines';
+import { outboxWatch } from './inventory-db';
 import { compareLoads } from './load';
 import { heading, line, ms, PHASE_MS, percent, rate, ROUNDS, table, WARMUP_MS, type Benchmark, type SummaryRow } from './report';
 import { createKey, seedShop, startBenchSystem, storeOf } from './shop';
+import { alternate, type Contender, type PhaseResult } from './turns';
 
 /** Connections in the raw baseline's pool, and HTTP connections. */
 const CALLERS = 16;
@@ -21,175 +18,14 @@ const CALLERS = 16;
  * still gets 16 connections, which is all it can use).
  */
 const ENGINE_CALLERS = (process.env.BENCH_RESERVE_CALLERS ?? '16,256').split(',').map(Number).filter((n) => n > 0);
-const HOT_SKU = 'HOT';
 /** A hot SKU with units set aside for the channel that holds it (a flash sale's allocation): every hold reads the fence. */
 const FENCED_SKU = 'HOT-FENCED';
 const FENCED_UNITS = 1000;
 const SPREAD_SKUS = Array.from({ length: 1000 }, (_, index) => `SP-${String(index).padStart(4, '0')}`);
 /** Far more than any phase can hold, so no hold ever fails for lack of stock. */
-const HOT_STOCK = 1_000_000_000;
 const SPREAD_STOCK = 1_000_000;
-/** The statement a hold boils down to: take one unit while one is sellable. */
-const RAW_HOLD = 'UPDATE stock_level SET reserved = reserved + 1 WHERE sku_code = ? AND location_code = ? AND on_hand - committed - reserved - damaged - quality_control - safety_stock >= 1';
 const RESERVE_MUTATION = 'mutation($i: ReserveInput!) { reserve(input: $i) { id status } }';
 const DEFAULT_MYSQL_URL = 'mysql://root@127.0.0.1:3306';
-
-/** One contender of a comparison: `callers` concurrent loops of `work`, each call worth `weight` holds. */
-interface Contender {
-  callers: number;
-  /** Gets a sequence number; false counts as failed. */
-  work: (i: number) => Promise<boolean>;
-  weight?: number;
-  /** A running count (of statements, say) to report per measured turns. */
-  count?: () => number;
-}
-
-interface PhaseResult {
-  /** Holds done in the measured turns. */
-  done: number;
-  failed: number;
-  firstFailure: string | null;
-  /** Holds per second over the measured turns, each turn timed until what it published was consumed. */
-  rate: number;
-  /** The rate in the first and in the last measured turn: shows a rate that sinks as holds pile up. */
-  firstTurn: number;
-  lastTurn: number;
-  /** How much `count` grew over the measured turns. */
-  counted?: number;
-}
-
-/** Runs `work` from `callers` concurrent loops until `durationMs` has passed; returns the calls that succeeded. */
-async function closedLoop(callers: number, durationMs: number, work: (i: number) => Promise<boolean>, sequence: { next: number },
-  failures: { failed: number; first: string | null }): Promise<number> {
-  let done = 0;
-  const deadline = performance.now() + durationMs;
-  const caller = async () => {
-    while (performance.now() < deadline) {
-      try {
-        if (await work(sequence.next++)) done++;
-        else { failures.failed++; failures.first ??= 'no row changed'; }
-      } catch (error) {
-        failures.failed++;
-        failures.first ??= String((error as Error).message ?? error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: callers }, caller));
-  return done;
-}
-
-/**
- * Measures the contenders side by side: a warm-up turn each, then `ROUNDS` turns each in
- * alternation (A B C A B C …), `PHASE_MS` in all for each, so whatever else the machine does
- * weighs on all of them alike. A turn ends once `settled` resolves (the events its holds
- * published have been consumed), and that wait counts in its time: the engine pays for the
- * relay's and the consumers' work its holds caused, and the next contender starts on a quiet system.
- */
-async function alternate(contenders: Contender[], settled: () => Promise<void>): Promise<PhaseResult[]> {
-  const state = contenders.map(() => ({ sequence: { next: 0 }, failures: { failed: 0, first: null as string | null }, done: 0, elapsed: 0, counted: 0, turns: [] as number[] }));
-  const turn = async (index: number, durationMs: number) => {
-    const { callers, work, weight = 1, count = () => 0 } = contenders[index];
-    const { sequence, failures } = state[index];
-    const started = performance.now();
-    const countedBefore = count();
-    const done = (await closedLoop(callers, durationMs, work, sequence, failures)) * weight;
-    await settled();
-    return { done, elapsed: performance.now() - started, counted: count() - countedBefore };
-  };
-  for (const index of contenders.keys()) await turn(index, WARMUP_MS);
-  // Failures in the warm-up are not the measurement's.
-  for (const entry of state) Object.assign(entry.failures, { failed: 0, first: null });
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [index, entry] of state.entries()) {
-      const { done, elapsed, counted } = await turn(index, PHASE_MS / ROUNDS);
-      entry.done += done;
-      entry.elapsed += elapsed;
-      entry.counted += counted;
-      entry.turns.push((done * 1000) / elapsed);
-    }
-  }
-  return state.map((entry) => ({
-    done: entry.done, failed: entry.failures.failed, firstFailure: entry.failures.first, rate: (entry.done * 1000) / entry.elapsed,
-    firstTurn: entry.turns[0], lastTurn: entry.turns[entry.turns.length - 1], counted: entry.counted,
-  }));
-}
-
-const UNPUBLISHED = "SELECT COUNT(*) AS n FROM outbox WHERE seq IS NULL OR seq > (SELECT published_through FROM outbox_state WHERE name = 'relay')";
-
-/**
- * Waits until every event written to inventory's outbox so far has been published (and so, on
- * the embedded bus, consumed). On a connection of its own, so its polls are not counted among
- * the engine's statements.
- */
-async function outboxWatch(system: TestSystem): Promise<{ published: () => Promise<void>; close: () => Promise<void> }> {
-  let unpublished: () => Promise<number>;
-  let close: () => Promise<void>;
-  if (system.config.databaseUrl) {
-    const mysql = await import('mysql2/promise');
-    const connection = await mysql.createConnection({ uri: inventoryMysqlUrl(system) });
-    unpublished = async () => Number(((await connection.query(UNPUBLISHED))[0] as { n: number }[])[0].n);
-    close = () => connection.end();
-  } else {
-    const connection = openInventorySqlite(system);
-    const statement = connection.prepare(UNPUBLISHED);
-    unpublished = async () => Number((statement.get() as { n: number }).n);
-    close = async () => { connection.close(); };
-  }
-  const published = async () => {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const left = await unpublished();
-      if (left === 0) return;
-      if (Date.now() > deadline) throw new Error(`inventory's outbox still held ${left} unpublished events after 30 s`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  };
-  return { published, close };
-}
-
-/** The raw conditional UPDATE, on the system's own inventory database, with its own connections. */
-interface RawHolder {
-  hold(sku: string): Promise<boolean>;
-  close(): Promise<void>;
-}
-
-/** A connection of its own to the system's inventory database, set up as the engine's are. */
-function openInventorySqlite(system: TestSystem): SqliteDatabase.Database {
-  const connection = new SqliteDatabase(path.join(system.config.dataDir, 'inventory.sqlite'));
-  connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma('busy_timeout = 10000');
-  return connection;
-}
-
-function rawSqlite(system: TestSystem): RawHolder {
-  // better-sqlite3 is synchronous: one connection, as the engine has one writer; callers take turns.
-  const connection = openInventorySqlite(system);
-  const statement = connection.prepare(RAW_HOLD);
-  return {
-    hold: async (sku) => statement.run(sku, 'east').changes === 1,
-    close: async () => { connection.close(); },
-  };
-}
-
-/** The system's inventory database on MySQL. */
-function inventoryMysqlUrl(system: TestSystem): string {
-  const url = new URL(system.config.databaseUrl!);
-  url.pathname = `/${mysqlDatabaseName(system.config.databaseUrl!, 'inventory')}`;
-  return url.toString();
-}
-
-async function rawMysql(system: TestSystem): Promise<RawHolder> {
-  const mysql = await import('mysql2/promise');
-  const pool = mysql.createPool({ uri: inventoryMysqlUrl(system), connectionLimit: CALLERS });
-  return {
-    hold: async (sku) => {
-      const [result] = await pool.query(RAW_HOLD, [sku, 'east']);
-      return (result as { affectedRows: number }).affectedRows === 1;
-    },
-    close: () => pool.end(),
-  };
-}
 
 async function mysqlReachable(databaseUrl: string): Promise<string | null> {
   try {
@@ -200,76 +36,6 @@ async function mysqlReachable(databaseUrl: string): Promise<string | null> {
   } catch (error) {
     return String((error as Error).message ?? error);
   }
-}
-
-/** The columns of the rows a grouped hold leaves, table by table. */
-const BARE_TABLES = {
-  reservation: ['id', 'channel_code', 'idempotency_key', 'payload_hash', 'status', 'expires_at', 'created_at', 'updated_at'],
-  reservation_line: ['reservation_id', 'line_no', 'sku_code', 'quantity'],
-  reservation_allocation: ['reservation_id', 'sku_code', 'location_code', 'quantity'],
-  ledger_entry: LEDGER_COLUMNS,
-} as const;
-
-/** The rows `group` one-unit holds of the hot SKU leave, numbered from `first`, per table of `BARE_TABLES`. */
-function bareHoldRows(group: number, first: number, tag: string): Record<keyof typeof BARE_TABLES, unknown[][]> {
-  const now = new Date();
-  const at = now.toISOString();
-  // Held for 600 s like the engine's: a hold that lapsed here would give the sweeper work in the phases after.
-  const expiresAt = new Date(now.getTime() + 600_000).toISOString();
-  const rows: Record<keyof typeof BARE_TABLES, unknown[][]> = { reservation: [], reservation_line: [], reservation_allocation: [], ledger_entry: [] };
-  for (let i = 0; i < group; i++) {
-    const id = newId();
-    rows.reservation.push([id, 'web', `bare-${tag}-${first + i}`, '0'.repeat(64), 'ACTIVE', expiresAt, at, at]);
-    rows.reservation_line.push([id, 0, HOT_SKU, 1]);
-    rows.reservation_allocation.push([id, HOT_SKU, 'east', 1]);
-    rows.ledger_entry.push([HOT_SKU, 'east', 'RESERVE', null, 'reservation', id, at, at, 0, 0, 1, 0, 0, 0, 0, HOT_STOCK, 0, first + i, 0, 0, 0, 0]);
-  }
-  return rows;
-}
-
-/** One unit of the hot SKU taken `n` times over, the way a group takes its units: one conditional UPDATE. */
-const TAKE_MANY = RAW_HOLD.replace('reserved + 1', 'reserved + ?').replace('>= 1', '>= ?');
-
-/**
- * The least a hold can cost: the rows a grouped hold leaves (its reservation, line, allocation
- * and ledger entry, and one UPDATE of the stock row per group), written in transactions of
- * `group` holds on a connection of its own, with no decision, no idempotency check, no
- * availability and no events: how far the raw UPDATE is from anything that records each hold.
- * On SQLite a bare loop of prepared statements; on MySQL one request a transaction (its start,
- * a multi-row INSERT a table, the UPDATE and the COMMIT), as the engine sends its writes.
- * `write(i)` writes the i-th transaction.
- */
-async function bareRows(system: TestSystem, group: number): Promise<{ write: (i: number) => Promise<boolean>; close: () => Promise<void> }> {
-  const tag = Math.random().toString(36).slice(2, 8);
-  const tables = Object.keys(BARE_TABLES) as (keyof typeof BARE_TABLES)[];
-  if (system.config.databaseUrl) {
-    const mysql = await import('mysql2/promise');
-    const connection = await mysql.createConnection({ uri: inventoryMysqlUrl(system), multipleStatements: true });
-    return {
-      write: async (i) => {
-        const rows = bareHoldRows(group, i * group, tag);
-        const statements = [
-          { sql: 'START TRANSACTION', params: [] },
-          ...tables.flatMap((table) => insertStatements(table, BARE_TABLES[table], rows[table])),
-          { sql: TAKE_MANY, params: [group, HOT_SKU, 'east', group] },
-          { sql: 'COMMIT', params: [] },
-        ];
-        const results = await connection.query(statements.map((statement) => statement.sql).join(';\n'), statements.flatMap((statement) => statement.params));
-        return (results[0] as { affectedRows: number }[])[statements.length - 2].affectedRows === 1;
-      },
-      close: () => connection.end(),
-    };
-  }
-  const connection = openInventorySqlite(system);
-  const take = connection.prepare(TAKE_MANY);
-  const inserts = tables.map((table) => [table, connection.prepare(insertStatements(table, BARE_TABLES[table], [BARE_TABLES[table].map(() => null)])[0].sql)] as const);
-  const hold = connection.transaction((i: number) => {
-    if (take.run(group, HOT_SKU, 'east', group).changes !== 1) return false;
-    const rows = bareHoldRows(group, i * group, tag);
-    for (const [table, insert] of inserts) for (const row of rows[table]) insert.run(row);
-    return true;
-  });
-  return { write: async (i) => hold(i), close: async () => { connection.close(); } };
 }
 
 /**
@@ -296,7 +62,7 @@ async function secondInventory(system: TestSystem): Promise<InventoryRuntime> {
 async function engineVsRaw(system: TestSystem, store: string, callers: number): Promise<SummaryRow[]> {
   const inventory = system.subgraphs.inventory as InventoryRuntime;
   const mysql = Boolean(system.config.databaseUrl);
-  const raw = mysql ? await rawMysql(system) : rawSqlite(system);
+  const raw = await rawHolder(system, CALLERS);
   const bare = await bareRows(system, callers);
   // Scaled out, two inventory processes hold the same hot SKU: each group leaves the other's kept reads out of date.
   const second = mysql ? await secondInventory(system) : null;
